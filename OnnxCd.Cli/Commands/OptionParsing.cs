@@ -1,0 +1,28 @@
+using System.Globalization;
+
+namespace OnnxCd.Cli.Commands;
+
+/// <summary>Parses option values that CommandLineParser takes as strings, with messages that give the valid form.</summary>
+internal static class OptionParsing
+{
+    /// <summary>Parses <c>HxW</c> (or a single <c>S</c> for a square), both positive.</summary>
+    public static long[]? InputSize(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var parts = text.Split('x', 'X');
+        var sizes = parts.Select(p => long.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0).ToArray();
+        if (parts.Length is < 1 or > 2 || sizes.Any(s => s <= 0))
+        {
+            throw new UsageException($"--input-size '{text}' is not valid; give HxW with positive integers, for example 32x32 (or 32).");
+        }
+
+        return sizes.Length == 1 ? [sizes[0], sizes[0]] : sizes;
+    }
+
+    public static int Positive(int value, string option, int max = int.MaxValue) =>
+        value >= 1 && value <= max ? value : throw new UsageException($"{option} {value} is out of range; give an integer from 1 to {max}.");
+}

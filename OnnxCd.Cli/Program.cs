@@ -1,0 +1,56 @@
+using CommandLine;
+using OnnxCd.Cli.Commands;
+using OnnxCd.Runtime;
+
+namespace OnnxCd.Cli;
+
+/// <summary>The <c>onnxcd</c> command: one verb per file in Commands/, one place that maps failures to exit codes.</summary>
+internal static class Program
+{
+    public static int Main(string[] args) => Execute(args, Console.Out, Console.Error);
+
+    /// <summary>Parses <paramref name="args"/>, runs the verb and returns the exit code; all text goes to the given writers.</summary>
+    internal static int Execute(string[] args, TextWriter output, TextWriter log)
+    {
+        using var parser = new Parser(settings =>
+        {
+            settings.HelpWriter = log;
+            settings.CaseInsensitiveEnumValues = true;
+        });
+        return parser.ParseArguments<InspectOptions, VjpOptions>(args).MapResult(
+            (InspectOptions o) => Run(o, log, () => InspectCommand.Run(o, output)),
+            (VjpOptions o) => Run(o, log, () => VjpCommand.Run(o, output, log)),
+            errors => errors.IsHelp() || errors.IsVersion() ? ExitCodes.Ok : ExitCodes.Usage);
+    }
+
+    /// <summary>Runs a verb; prints a failure's message (and with --verbose its stack trace) and returns its exit code.</summary>
+    private static int Run(CommonOptions options, TextWriter log, Func<int> command)
+    {
+        try
+        {
+            return command();
+        }
+        catch (Exception e) when (ExitCodeOf(e) is var code)
+        {
+            log.WriteLine($"onnxcd: {e.Message}");
+            if (options.Verbose)
+            {
+                log.WriteLine(e);
+            }
+            else if (code == ExitCodes.Failure)
+            {
+                log.WriteLine("(run with --verbose for details)");
+            }
+
+            return code;
+        }
+    }
+
+    private static int ExitCodeOf(Exception e) => e switch
+    {
+        UsageException or ArgumentException => ExitCodes.Usage,
+        ModelException => ExitCodes.ModelNotSupported,
+        DataException => ExitCodes.DataError,
+        _ => ExitCodes.Failure,
+    };
+}

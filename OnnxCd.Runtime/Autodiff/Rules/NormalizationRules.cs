@@ -1,0 +1,80 @@
+using OnnxCd.Runtime.Graph;
+using DataType = Onnx.TensorProto.Types.DataType;
+
+namespace OnnxCd.Runtime.Autodiff.Rules;
+
+/// <summary>Normalisation layers in inference form; their parameters never receive gradients.</summary>
+internal static class NormalizationRules
+{
+    /// <summary>
+    /// BatchNormalization (inference): y = (x − mean)·k + b with k = scale/√(var + ε) per channel (axis 1).
+    /// dx = dy·k, k reshaped to [C,1,…,1].
+    /// </summary>
+    public static void BatchNormalization(GradientContext g)
+    {
+        var x = g.Input(0);
+        var scale = AsTypeOf(g, g.Input(1), x);
+        var variance = AsTypeOf(g, g.Input(4), x);
+        var k = g.E.Div(scale, g.E.Sqrt(g.E.Add(variance, g.Scalar(g.Float("epsilon", 1e-5f), x))));
+        var channels = x.KnownShape[1];
+        var perChannel = g.E.ReshapeTo(k, new TensorShape(new long[x.Rank - 1].Select((_, i) => i == 0 ? channels : 1L)));
+        g.SetInputGrad(0, g.E.Mul(g.Dy, perChannel));
+    }
+
+    public static string? BatchNormalizationCheck(NodeView node)
+    {
+        var training = node.Int("training_mode", 0) != 0 || (node.Opset < 14 && Enumerable.Range(1, node.Node.Output.Count - 1).Any(node.HasOutput));
+        return training
+            ? "BatchNormalization is in training mode (batch statistics); export the model in eval mode (model.eval())"
+            : RuleChecks.OnlyInputs(node, 0) ?? (node.Input(0).KnownShape is { Rank: >= 2 } s && !s.IsDynamic(1) ? null : "the channel axis (1) of the input must have a fixed size");
+    }
+
+    /// <summary>
+    /// LayerNormalization-17 over axes [axis, r) of n elements: x̂ = (x − μ)·ρ, y = x̂·scale + b.  With
+    /// g = dy·scale, dx = ρ·(g − mean(g) − x̂·mean(g·x̂)); where the outputs μ and ρ carry gradients
+    /// dμ, dρ too, dx += dμ/n − dρ·ρ²·x̂/n.  μ and ρ are read from the node's optional outputs, added when absent.
+    /// </summary>
+    public static void LayerNormalization(GradientContext g)
+    {
+        var x = g.Input(0);
+        var shape = x.KnownShape;
+        var axis = shape.Axis(g.Int("axis", -1));
+        var axes = Enumerable.Range(axis, shape.Rank - axis).Select(a => (long)a).ToArray();
+        var statsShape = new TensorShape(shape.Dims.Select((d, i) => i < axis ? d : 1L));
+        var statsType = g.Int("stash_type", 1) == 1 ? DataType.Float : x.ElementType;
+        var mean = AsTypeOf(g, g.ForwardOutput(1, statsType, statsShape), x);
+        var invStdDev = AsTypeOf(g, g.ForwardOutput(2, statsType, statsShape), x);
+        var count = axes.Aggregate(1L, (n, a) => n * shape[(int)a]);
+
+        var e = g.E;
+        var xHat = e.Mul(e.Sub(x, mean), invStdDev);
+        var scaled = e.Mul(g.Dy, AsTypeOf(g, g.Input(1), x));
+        var meanScaled = e.Mul(e.ReduceSum(scaled, axes, keepDims: true), 1.0 / count);
+        var meanScaledXHat = e.Mul(e.ReduceSum(e.Mul(scaled, xHat), axes, keepDims: true), 1.0 / count);
+        var centred = e.Sub(e.Sub(scaled, meanScaled), e.Mul(xHat, meanScaledXHat));
+        var dx = e.Mul(centred, invStdDev);
+        if (g.OutputGrad(1) is { } dMean)
+        {
+            dx = e.Add(dx, e.Mul(AsTypeOf(g, dMean, x), 1.0 / count));
+        }
+
+        if (g.OutputGrad(2) is { } dInvStdDev)
+        {
+            var rho2 = e.Mul(invStdDev, invStdDev);
+            dx = e.Add(dx, e.Mul(e.Mul(e.Mul(AsTypeOf(g, dInvStdDev, x), rho2), xHat), -1.0 / count));
+        }
+
+        g.SetInputGrad(0, dx);
+    }
+
+    public static string? LayerNormalizationCheck(NodeView node)
+    {
+        var shape = node.Input(0).KnownShape;
+        var axis = shape.Axis(node.Int("axis", -1));
+        return RuleChecks.OnlyInputs(node, 0)
+            ?? (Enumerable.Range(axis, shape.Rank - axis).Any(shape.IsDynamic) ? $"the normalised axes of input shape {shape} must have fixed sizes" : null);
+    }
+
+    private static TensorRef AsTypeOf(GradientContext g, TensorRef value, TensorRef like) =>
+        value.ElementType == like.ElementType ? value : g.E.Cast(value, like.ElementType);
+}

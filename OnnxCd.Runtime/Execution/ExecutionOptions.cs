@@ -1,0 +1,14 @@
+namespace OnnxCd.Runtime.Execution;
+
+/// <summary>How sessions are created: device, threads, and CUDA numerics.</summary>
+public sealed record ExecutionOptions
+{
+    /// <summary>The device; the CPU unless set.</summary>
+    public DeviceSpec Device { get; init; } = new(DeviceKind.Cpu);
+
+    /// <summary>Intra-op threads for the CPU provider; 0 lets ONNX Runtime choose (one per physical core).</summary>
+    public int IntraOpThreads { get; init; }
+
+    /// <summary>Whether CUDA may use TF32 for float32 convolutions and matrix products (off by default, for parity with the CPU).</summary>
+    public bool AllowTf32 { get; init; }
+}

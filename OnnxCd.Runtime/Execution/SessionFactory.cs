@@ -1,0 +1,74 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace OnnxCd.Runtime.Execution;
+
+/// <summary>A session and the provider that actually runs it.</summary>
+/// <param name="Session">The session; the caller disposes it.</param>
+/// <param name="Provider">A description of the provider, for example <c>CPUExecutionProvider</c> or <c>CUDAExecutionProvider (device 0)</c>.</param>
+/// <param name="FallbackReason">Why <c>--device auto</c> fell back to the CPU, or null.</param>
+public sealed record CreatedSession(InferenceSession Session, string Provider, string? FallbackReason);
+
+/// <summary>Creates ONNX Runtime sessions on the CPU or CUDA provider and reports which one runs.</summary>
+public static class SessionFactory
+{
+    /// <summary>Creates a session for a serialized model.</summary>
+    /// <exception cref="ModelException">ONNX Runtime rejects the model.</exception>
+    /// <exception cref="InvalidOperationException">An explicit CUDA device cannot be used; the message carries the loader's reason.</exception>
+    public static CreatedSession Create(byte[] model, ExecutionOptions options, string description)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        string? fallback = null;
+        if (options.Device.Kind != DeviceKind.Cpu)
+        {
+            try
+            {
+                return new CreatedSession(Build(model, options, cuda: true, description), $"CUDAExecutionProvider (device {options.Device.DeviceId})", null);
+            }
+            catch (OnnxRuntimeException e) when (options.Device.Kind == DeviceKind.Auto)
+            {
+                fallback = $"CUDA is not usable here ({FirstLine(e.Message)}); running on the CPU";
+            }
+            catch (OnnxRuntimeException e)
+            {
+                throw new InvalidOperationException($"The CUDA provider could not be used for device {options.Device}: {e.Message}", e);
+            }
+        }
+
+        return new CreatedSession(Build(model, options, cuda: false, description), "CPUExecutionProvider", fallback);
+    }
+
+    private static InferenceSession Build(byte[] model, ExecutionOptions options, bool cuda, string description)
+    {
+        using var sessionOptions = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+            IntraOpNumThreads = options.IntraOpThreads,
+        };
+        if (cuda)
+        {
+            using var cudaOptions = new OrtCUDAProviderOptions();
+            cudaOptions.UpdateOptions(new Dictionary<string, string>
+            {
+                ["device_id"] = options.Device.DeviceId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["use_tf32"] = options.AllowTf32 ? "1" : "0",
+            });
+            sessionOptions.AppendExecutionProvider_CUDA(cudaOptions);
+        }
+
+        try
+        {
+            return new InferenceSession(model, sessionOptions);
+        }
+        catch (OnnxRuntimeException e) when (!cuda || !IsProviderFailure(e))
+        {
+            throw new ModelException($"ONNX Runtime cannot load '{description}': {e.Message}", e);
+        }
+    }
+
+    private static bool IsProviderFailure(OnnxRuntimeException e) =>
+        e.Message.Contains("CUDA", StringComparison.OrdinalIgnoreCase) || e.Message.Contains(".so", StringComparison.Ordinal);
+
+    private static string FirstLine(string message) => message.Split('\n')[0].Trim();
+}

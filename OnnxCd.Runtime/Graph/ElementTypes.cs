@@ -1,0 +1,28 @@
+using Microsoft.ML.OnnxRuntime.Tensors;
+using DataType = Onnx.TensorProto.Types.DataType;
+
+namespace OnnxCd.Runtime.Graph;
+
+/// <summary>Facts about ONNX element types, and the mapping to ONNX Runtime's enum.</summary>
+internal static class ElementTypes
+{
+    public static bool IsFloat(DataType type) => type is DataType.Float or DataType.Double or DataType.Float16 or DataType.Bfloat16;
+
+    public static string Name(DataType type) => type switch
+    {
+        DataType.Float => "float32",
+        DataType.Double => "float64",
+        DataType.Float16 => "float16",
+        DataType.Bfloat16 => "bfloat16",
+        DataType.Int64 => "int64",
+        DataType.Int32 => "int32",
+        DataType.Uint8 => "uint8",
+        DataType.Int8 => "int8",
+        DataType.Bool => "bool",
+        _ => type.ToString().ToLowerInvariant(),
+    };
+
+    public static DataType FromOrt(TensorElementType type) => (DataType)(int)type;
+
+    public static TensorElementType ToOrt(DataType type) => (TensorElementType)(int)type;
+}

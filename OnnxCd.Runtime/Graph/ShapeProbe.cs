@@ -1,0 +1,177 @@
+using Google.Protobuf;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Onnx;
+
+namespace OnnxCd.Runtime.Graph;
+
+/// <summary>
+/// Finds the shape of every tensor by running the model once with batch 1 and once with batch 2,
+/// every intermediate exposed as an output. Dimensions that differ between the runs follow the
+/// batch and are marked dynamic. A model with a fixed batch size is run once. Integer tensors of
+/// up to <see cref="MaxIntValues"/> elements keep their values where both runs agree.
+/// </summary>
+internal static class ShapeProbe
+{
+    private const int MaxIntValues = 4096;
+
+    public static TensorShapes Run(OnnxModel model, IReadOnlyDictionary<string, long[]> inputDims)
+    {
+        var graph = model.Proto.Graph;
+        foreach (var input in graph.Input)
+        {
+            if (!inputDims.ContainsKey(input.Name))
+            {
+                throw new ModelException($"Model '{model.Description}' has input '{input.Name}', but no size was given for it.");
+            }
+        }
+
+        var probeModel = ExposeAllTensors(model);
+        var batchIsDynamic = graph.Input.Any(HasDynamicBatch);
+        var (first, firstValues) = RunOnce(probeModel, model, inputDims, batch: 1);
+        if (!batchIsDynamic)
+        {
+            return new TensorShapes(first, firstValues, "probe (fixed batch)");
+        }
+
+        var (second, secondValues) = RunOnce(probeModel, model, inputDims, batch: 2);
+        var values = firstValues
+            .Where(kv => secondValues.TryGetValue(kv.Key, out var other) && other.AsSpan().SequenceEqual(kv.Value))
+            .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        var merged = new Dictionary<string, TensorInfo>(StringComparer.Ordinal);
+        foreach (var (name, a) in first)
+        {
+            var b = second[name];
+            if (a.Shape.Rank != b.Shape.Rank)
+            {
+                throw new ModelException($"Tensor '{name}' has rank {a.Shape.Rank} at batch 1 but rank {b.Shape.Rank} at batch 2; OnnxCd needs ranks that do not depend on the batch size.");
+            }
+
+            var dims = a.Shape.Dims.Zip(b.Shape.Dims, (x, y) => x == y ? x : TensorShape.Dynamic);
+            merged[name] = a with { Shape = new TensorShape(dims) };
+        }
+
+        return new TensorShapes(merged, values, "probe (batch 1 and 2)");
+    }
+
+    /// <summary>Whether the input's first axis is symbolic (or unknown): the batch axis, varied by the probe.</summary>
+    private static bool HasDynamicBatch(ValueInfoProto input) =>
+        input.Type?.TensorType?.Shape?.Dim.FirstOrDefault() is { ValueCase: not TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue };
+
+    private static byte[] ExposeAllTensors(OnnxModel model)
+    {
+        var proto = model.Proto.Clone();
+        var graph = proto.Graph;
+        var existing = graph.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var output in graph.Node.SelectMany(n => n.Output).Where(o => o.Length > 0 && existing.Add(o)))
+        {
+            graph.Output.Add(new ValueInfoProto { Name = output });
+        }
+
+        return proto.ToByteArray();
+    }
+
+    private static (Dictionary<string, TensorInfo> Infos, Dictionary<string, long[]> IntValues) RunOnce(byte[] probeModel, OnnxModel model, IReadOnlyDictionary<string, long[]> inputDims, int batch)
+    {
+        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        InferenceSession session;
+        try
+        {
+            session = new InferenceSession(probeModel, options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelException($"ONNX Runtime cannot load '{model.Description}': {e.Message}", e);
+        }
+
+        using (session)
+        {
+            var random = new Random(0);
+            var inputs = new List<OrtValue>();
+            try
+            {
+                foreach (var input in model.Proto.Graph.Input)
+                {
+                    var dims = (long[])inputDims[input.Name].Clone();
+                    if (HasDynamicBatch(input) && dims.Length > 0)
+                    {
+                        dims[0] = batch;
+                    }
+
+                    inputs.Add(ProbeInput(input, dims, random));
+                }
+
+                using var runOptions = new RunOptions();
+                var outputNames = session.OutputMetadata.Keys.ToArray();
+                IDisposableReadOnlyCollection<OrtValue> results;
+                try
+                {
+                    results = session.Run(runOptions, model.Proto.Graph.Input.Select(i => i.Name).ToArray(), inputs, outputNames);
+                }
+                catch (OnnxRuntimeException e)
+                {
+                    var sizes = string.Join(", ", model.Proto.Graph.Input.Select(i => $"'{i.Name}' {TensorShape.Format(inputDims[i.Name])}"));
+                    throw new ModelException($"Running '{model.Description}' at batch {batch} with input sizes {sizes} failed: {e.Message}", e);
+                }
+
+                using (results)
+                {
+                    var infos = new Dictionary<string, TensorInfo>(StringComparer.Ordinal);
+                    var intValues = new Dictionary<string, long[]>(StringComparer.Ordinal);
+                    for (var i = 0; i < outputNames.Length; i++)
+                    {
+                        if (results[i].OnnxType != OnnxValueType.ONNX_TYPE_TENSOR)
+                        {
+                            continue;
+                        }
+
+                        var info = results[i].GetTensorTypeAndShape();
+                        infos[outputNames[i]] = new TensorInfo(ElementTypes.FromOrt(info.ElementDataType), new TensorShape(info.Shape));
+                        if (info.ElementCount <= MaxIntValues && info.ElementDataType is TensorElementType.Int64 or TensorElementType.Int32)
+                        {
+                            intValues[outputNames[i]] = info.ElementDataType == TensorElementType.Int64
+                                ? results[i].GetTensorDataAsSpan<long>().ToArray()
+                                : results[i].GetTensorDataAsSpan<int>().ToArray().Select(v => (long)v).ToArray();
+                        }
+                    }
+
+                    foreach (var input in model.Proto.Graph.Input)
+                    {
+                        var dims = inputs[model.Proto.Graph.Input.IndexOf(input)].GetTensorTypeAndShape().Shape;
+                        infos[input.Name] = new TensorInfo((TensorProto.Types.DataType)input.Type.TensorType.ElemType, new TensorShape(dims));
+                    }
+
+                    foreach (var tensor in model.Proto.Graph.Initializer)
+                    {
+                        infos[tensor.Name] = new TensorInfo((TensorProto.Types.DataType)tensor.DataType, new TensorShape(tensor.Dims));
+                    }
+
+                    return (infos, intValues);
+                }
+            }
+            finally
+            {
+                foreach (var value in inputs)
+                {
+                    value.Dispose();
+                }
+            }
+        }
+    }
+
+    private static OrtValue ProbeInput(ValueInfoProto input, long[] dims, Random random)
+    {
+        var type = (TensorProto.Types.DataType)(input.Type?.TensorType?.ElemType ?? 0);
+        var count = (int)dims.Aggregate(1L, (a, b) => a * b);
+        return type switch
+        {
+            TensorProto.Types.DataType.Float => OrtValue.CreateTensorValueFromMemory(Enumerable.Range(0, count).Select(_ => (float)random.NextDouble()).ToArray(), dims),
+            TensorProto.Types.DataType.Double => OrtValue.CreateTensorValueFromMemory(Enumerable.Range(0, count).Select(_ => random.NextDouble()).ToArray(), dims),
+            TensorProto.Types.DataType.Int64 => OrtValue.CreateTensorValueFromMemory(new long[count], dims),
+            TensorProto.Types.DataType.Int32 => OrtValue.CreateTensorValueFromMemory(new int[count], dims),
+            TensorProto.Types.DataType.Uint8 => OrtValue.CreateTensorValueFromMemory(new byte[count], dims),
+            TensorProto.Types.DataType.Bool => OrtValue.CreateTensorValueFromMemory(new bool[count], dims),
+            _ => throw new ModelException($"Input '{input.Name}' has element type {ElementTypes.Name(type)}; OnnxCd feeds float32, float64, int32, int64, uint8 or bool inputs."),
+        };
+    }
+}

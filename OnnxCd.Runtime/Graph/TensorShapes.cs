@@ -1,0 +1,58 @@
+namespace OnnxCd.Runtime.Graph;
+
+/// <summary>
+/// The element type and build-time shape of every tensor of a model, for one input size, found by
+/// a probe run (<see cref="ShapeProbe"/>). The batch axis, and every size that follows it, is marked
+/// dynamic. Small integer tensors computed from shapes alone (slice bounds, reshape targets) are
+/// kept with their values when they do not depend on the batch size, so gradient rules can treat
+/// them as constants.
+/// </summary>
+/// <remarks>
+/// Shapes are not read from value_info: exporters often omit it (PyTorch 1.13 writes none for
+/// intermediates), it can be stale after graph edits, and it carries no values. The probe is exact
+/// and costs two forward passes.
+/// </remarks>
+public sealed class TensorShapes
+{
+    private readonly Dictionary<string, TensorInfo> _infos;
+    private readonly Dictionary<string, long[]> _intValues;
+
+    internal TensorShapes(Dictionary<string, TensorInfo> infos, Dictionary<string, long[]> intValues, string source)
+    {
+        _infos = infos;
+        _intValues = intValues;
+        Source = source;
+    }
+
+    /// <summary>How the shapes were found, for reports.</summary>
+    public string Source { get; }
+
+    /// <summary>The number of tensors with a known shape.</summary>
+    public int Count => _infos.Count;
+
+    /// <summary>The element type and shape of tensor <paramref name="name"/>.</summary>
+    /// <exception cref="ModelException">The tensor is unknown.</exception>
+    public TensorInfo this[string name] => _infos.TryGetValue(name, out var info)
+        ? info
+        : throw new ModelException($"No shape is known for tensor '{name}' (shapes from {Source}).");
+
+    /// <summary>The element type and shape of tensor <paramref name="name"/>, or null.</summary>
+    public TensorInfo? Find(string name) => _infos.GetValueOrDefault(name);
+
+    /// <summary>
+    /// Shapes for <paramref name="model"/> fed with inputs of the given concrete dimensions (batch
+    /// included; the probe varies the batch size of inputs whose first axis is symbolic).
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="inputDims">Concrete dimensions of every graph input, by name.</param>
+    /// <exception cref="ModelException">The model cannot be run with these sizes.</exception>
+    public static TensorShapes Infer(OnnxModel model, IReadOnlyDictionary<string, long[]> inputDims)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(inputDims);
+        return ShapeProbe.Run(model, inputDims);
+    }
+
+    /// <summary>The value of a small integer tensor, identical at every probed batch size, or null.</summary>
+    internal long[]? IntValue(string name) => _intValues.GetValueOrDefault(name);
+}

@@ -1,0 +1,223 @@
+using System.Security.Cryptography;
+using Onnx;
+using OnnxCd.Runtime.Autodiff;
+using OnnxCd.Runtime.Graph;
+using OnnxCd.Runtime.Graph.Validation;
+
+namespace OnnxCd.Runtime.Inspection;
+
+/// <summary>Checks a model before a long scan: its interface, ops, differentiability and the CD-F feature tensor.</summary>
+public static class ModelInspector
+{
+    private static readonly HashSet<string> s_globalPools = new(StringComparer.Ordinal) { "GlobalAveragePool", "GlobalMaxPool" };
+
+    /// <summary>Inspects the model at <paramref name="path"/>.</summary>
+    /// <param name="path">The .onnx file.</param>
+    /// <param name="inputSize">Spatial size (for example [H, W]) for inputs whose spatial dimensions are symbolic; null to use the declared sizes.</param>
+    /// <exception cref="ModelException">The file cannot be read as an ONNX model.</exception>
+    public static ModelReport Inspect(string path, long[]? inputSize = null)
+    {
+        var model = OnnxModel.Load(path);
+        var graph = model.Proto.Graph;
+        var warnings = new List<string>();
+        TensorShapes? shapes = null;
+        string shapeSource;
+        try
+        {
+            shapes = TensorShapes.Infer(model, graph.Input.ToDictionary(i => i.Name, i => ProbeDims(i, inputSize)));
+            shapeSource = shapes.Source;
+        }
+        catch (ModelException e)
+        {
+            shapeSource = "unknown: " + e.Message;
+        }
+
+        var report = new ModelReport
+        {
+            Path = path,
+            Sha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))),
+            IrVersion = model.Proto.IrVersion,
+            Opset = model.Opset,
+            Producer = $"{model.Proto.ProducerName} {model.Proto.ProducerVersion}".Trim(),
+            Inputs = graph.Input.Select(i => Summarise(i, shapes)).ToList(),
+            Outputs = graph.Output.Select(o => Summarise(o, shapes)).ToList(),
+            BatchAxisDynamic = graph.Input.All(i => i.Type?.TensorType?.Shape?.Dim.FirstOrDefault() is { ValueCase: not TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue }),
+            OpHistogram = graph.Node.GroupBy(n => n.Domain is "" or "ai.onnx" ? n.OpType : $"{n.Domain}.{n.OpType}")
+                .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
+            NodeCount = graph.Node.Count,
+            Shapes = shapeSource,
+            SoftmaxOutputs = SoftmaxOutputs(model),
+            TrainingModeBatchNorms = graph.Node.Where(IsTrainingBatchNorm).Select(GraphIndex.NodeLabel).ToList(),
+            Metadata = model.Proto.MetadataProps.ToDictionary(p => p.Key, p => p.Value),
+        };
+
+        if (!report.BatchAxisDynamic)
+        {
+            warnings.Add("The batch axis is fixed: OnnxCd will run in chunks of that size, padding the last one.");
+        }
+
+        foreach (var output in report.SoftmaxOutputs)
+        {
+            warnings.Add($"Output '{output}' comes from a Softmax: CD-L matches logits; export the model without its final softmax, or expose the logits.");
+        }
+
+        foreach (var node in report.TrainingModeBatchNorms)
+        {
+            warnings.Add($"BatchNormalization '{node}' is in training mode: export the model in eval mode (model.eval()).");
+        }
+
+        if (model.Opset >= 19)
+        {
+            warnings.Add($"Opset {model.Opset}: some ops (Pad, Equal from 19; ConstantOfShape from 20; Flatten, Identity from 21) have no CUDA kernel at this opset in ONNX Runtime 1.31 and would run on the CPU. Opset 17 is the safe choice.");
+        }
+
+        if (shapes is null)
+        {
+            return report with { Warnings = warnings };
+        }
+
+        var differentiable = Differentiability(model, shapes, out var gradientOpset);
+        return report with
+        {
+            GradientOpset = gradientOpset,
+            Differentiable = differentiable.Count == 0,
+            UnsupportedNodes = differentiable,
+            FeatureCandidate = FindFeatureCandidate(model, shapes),
+            Warnings = warnings,
+        };
+    }
+
+    /// <summary>The nodes that block the gradient from every float output to the first input.</summary>
+    private static IReadOnlyList<GraphValidationError> Differentiability(OnnxModel model, TensorShapes shapes, out long? gradientOpset)
+    {
+        gradientOpset = null;
+        var input = model.InputNames.FirstOrDefault(i => shapes[i].IsFloat);
+        var outputs = model.OutputNames.Where(o => shapes[o].IsFloat).ToArray();
+        if (input is null || outputs.Length == 0)
+        {
+            return [new GraphValidationError("(model)", "-", model.Opset, "the model needs a float input and a float output to be differentiated")];
+        }
+
+        try
+        {
+            gradientOpset = OpsetPolicy.For(model.Proto, model.Opset, model.Description);
+        }
+        catch (ModelException e)
+        {
+            return [new GraphValidationError("(model)", "-", model.Opset, e.Message)];
+        }
+
+        return GradientBuilder.Validate(model, new GradientRequest { Wrt = [input], Cotangents = outputs }, shapes);
+    }
+
+    /// <summary>The input of the last global pooling (the last 4-D map before it), else the last 4-D float tensor.</summary>
+    internal static FeatureCandidate? FindFeatureCandidate(OnnxModel model, TensorShapes shapes)
+    {
+        var order = new GraphIndex(model.Proto.Graph).Order;
+        foreach (var node in order.Reverse())
+        {
+            if (node.Input.Count > 0 && IsGlobalPooling(node, shapes) && shapes.Find(node.Input[0]) is { Shape.Rank: 4, IsFloat: true } info)
+            {
+                return new FeatureCandidate(node.Input[0], info.Shape.ToString(), $"input of the last global pooling ({node.OpType} '{GraphIndex.NodeLabel(node)}')");
+            }
+        }
+
+        foreach (var node in order.Reverse())
+        {
+            foreach (var output in node.Output)
+            {
+                if (shapes.Find(output) is { Shape.Rank: 4, IsFloat: true } info)
+                {
+                    return new FeatureCandidate(output, info.Shape.ToString(), "no global pooling found: the last 4-D tensor");
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsGlobalPooling(NodeProto node, TensorShapes shapes)
+    {
+        if (s_globalPools.Contains(node.OpType))
+        {
+            return true;
+        }
+
+        var input = shapes.Find(node.Input[0]);
+        var output = node.Output.Count > 0 ? shapes.Find(node.Output[0]) : null;
+        if (input is not { Shape.Rank: 4 } || output is null)
+        {
+            return false;
+        }
+
+        // ReduceMean/AveragePool/MaxPool that leave a 1×1 map (or no spatial axes) of the same channels.
+        var spatialGone = output.Shape.Rank < 4 || (output.Shape[2] == 1 && output.Shape[3] == 1 && input.Shape[2] * input.Shape[3] > 1);
+        return node.OpType is "ReduceMean" or "ReduceMax" or "AveragePool" or "MaxPool" && spatialGone && output.Shape.Rank >= 2 && output.Shape[1] == input.Shape[1];
+    }
+
+    private static List<string> SoftmaxOutputs(OnnxModel model)
+    {
+        var index = new GraphIndex(model.Proto.Graph);
+        var result = new List<string>();
+        foreach (var output in model.OutputNames)
+        {
+            var producer = index.Producer(output);
+            while (producer is { OpType: "Identity" or "Reshape" or "Flatten" or "Squeeze" })
+            {
+                producer = index.Producer(producer.Input[0]);
+            }
+
+            if (producer is { OpType: "Softmax" or "LogSoftmax" })
+            {
+                result.Add(output);
+            }
+        }
+
+        return result;
+    }
+
+    private static bool IsTrainingBatchNorm(NodeProto node) =>
+        node.OpType == "BatchNormalization"
+        && (Attributes.GetInt(node, "training_mode", 0) != 0 || node.Output.Skip(1).Any(o => o.Length > 0));
+
+    private static TensorSummary Summarise(ValueInfoProto value, TensorShapes? shapes)
+    {
+        var type = value.Type?.TensorType;
+        var declared = type?.Shape is null
+            ? "unknown"
+            : "[" + string.Join(",", type.Shape.Dim.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? d.DimValue.ToString(System.Globalization.CultureInfo.InvariantCulture) : d.DimParam.Length > 0 ? d.DimParam : "?")) + "]";
+        var elementType = type is null ? "unknown" : ElementTypes.Name((TensorProto.Types.DataType)type.ElemType);
+        return new TensorSummary(value.Name, elementType, declared, shapes?.Find(value.Name)?.Shape.ToString());
+    }
+
+    /// <summary>Concrete dims for the probe: batch 1, declared sizes, and <paramref name="inputSize"/> for the trailing symbolic ones.</summary>
+    private static long[] ProbeDims(ValueInfoProto input, long[]? inputSize)
+    {
+        var dims = input.Type?.TensorType?.Shape?.Dim.ToList()
+            ?? throw new ModelException($"Input '{input.Name}' declares no shape; give its size with --input-size.");
+        var result = new long[dims.Count];
+        for (var i = 0; i < dims.Count; i++)
+        {
+            var fromEnd = dims.Count - i;
+            if (dims[i].ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue && dims[i].DimValue > 0)
+            {
+                result[i] = dims[i].DimValue;
+            }
+            else if (i == 0)
+            {
+                result[i] = 1;
+            }
+            else if (inputSize is not null && fromEnd <= inputSize.Length)
+            {
+                result[i] = inputSize[^fromEnd];
+            }
+            else
+            {
+                var declared = string.Join(",", dims.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? d.DimValue.ToString(System.Globalization.CultureInfo.InvariantCulture) : d.DimParam));
+                throw new ModelException($"Input '{input.Name}' has symbolic size [{declared}]; give the spatial size with --input-size HxW.");
+            }
+        }
+
+        return result;
+    }
+}
