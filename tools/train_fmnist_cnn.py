@@ -7,6 +7,8 @@ on the CPU, exports ONNX (opset 17, input 'input' [batch,1,28,28] in [0,1], outp
 onnx-models/manifest.json plus a 16-image sample for the quick start:
   onnx-models/samples/fmnist-test-16.npy      uint8 [16,28,28]  (first 16 test images)
   onnx-models/samples/fmnist-test-16-onehot.npy float32 [16,10] (one-hot of their labels)
+  onnx-models/samples/fmnist-test-16-saliency.npy float32 [16,1,28,28] (torch.autograd gradient of
+      the true-class logit with respect to the input, in float64: the reference for `onnxcd vjp`)
 
 Usage: /usr/bin/python3 tools/train_fmnist_cnn.py [--epochs 4] [--seed 0]
 """
@@ -94,7 +96,12 @@ def main():
     onnx.save(exported, path)
 
     np.save(os.path.join(args.out, "samples", "fmnist-test-16.npy"), test_images[:16])
-    np.save(os.path.join(args.out, "samples", "fmnist-test-16-onehot.npy"), np.eye(10, dtype=np.float32)[test_labels[:16]])
+    onehot = np.eye(10, dtype=np.float32)[test_labels[:16]]
+    np.save(os.path.join(args.out, "samples", "fmnist-test-16-onehot.npy"), onehot)
+    model64 = model.double()
+    x64 = x_test[:16].double().requires_grad_(True)
+    (saliency,) = torch.autograd.grad(model64(x64), x64, torch.from_numpy(onehot).double())
+    np.save(os.path.join(args.out, "samples", "fmnist-test-16-saliency.npy"), saliency.numpy().astype(np.float32))
     with open(path, "rb") as f:
         digest = hashlib.sha256(f.read()).hexdigest()
     manifest = {"fmnist-cnn-clean.onnx": {

@@ -1,0 +1,204 @@
+using OnnxCd.Runtime;
+using OnnxCd.Runtime.Autodiff;
+using OnnxCd.Runtime.Graph;
+using OnnxCd.Tests.TestSupport;
+using static OnnxCd.Runtime.Graph.Attributes;
+using DataType = Onnx.TensorProto.Types.DataType;
+
+namespace OnnxCd.Tests.Autodiff;
+
+/// <summary>Graph-level behaviour of the backward pass: accumulation, pruning, seeding, opsets and refusals.</summary>
+public sealed class BackwardPassTests
+{
+    [Fact]
+    public void FanOut_IsSummedByOneSumNode()
+    {
+        var g = new TestGraph(17, DataType.Double);
+        var x = g.Input("x", [3, 4]);
+        var y = g.Node("Add", [g.Node("Mul", [x, x]), g.Node("Exp", [x])]);
+        g.Output(y);
+        var gradCase = GradCase.Graph("fan-out", () => g, Tolerance.Smooth64);
+        GradCheck.Verify(gradCase, seed: 7);
+
+        var gradient = Build(g, GradientRequest.Vjp("x", y));
+        var sums = gradient.Model.Proto.Graph.Node.Count(n => n.OpType == "Sum");
+        Assert.Equal(1, sums);
+    }
+
+    [Fact]
+    public void UnusedWrtInput_GetsZerosOfItsShape()
+    {
+        var g = new TestGraph();
+        var a = g.Input("a", [2, 3]);
+        g.Input("b", [4, 5]);
+        var y = g.Node("Relu", [a]);
+        g.Output(y);
+        var gradient = Build(g, new GradientRequest { Wrt = ["a", "b"], Cotangents = [y] });
+
+        using var run = new OrtRun(gradient.Model);
+        var result = run.Run(
+            new Dictionary<string, (double[], long[], DataType)>
+            {
+                ["a"] = (Enumerable.Repeat(1.0, 6).ToArray(), [2, 3], DataType.Float),
+                ["b"] = (Enumerable.Repeat(1.0, 20).ToArray(), [4, 5], DataType.Float),
+                [gradient.CotangentInputs[y]] = (Enumerable.Repeat(2.0, 6).ToArray(), [2, 3], DataType.Float),
+            },
+            [gradient.GradientOutputs["a"], gradient.GradientOutputs["b"]]);
+        Assert.Equal(Enumerable.Repeat(2.0, 6), result[gradient.GradientOutputs["a"]].Values);
+        Assert.Equal(new long[] { 4, 5 }, result[gradient.GradientOutputs["b"]].Dims);
+        Assert.All(result[gradient.GradientOutputs["b"]].Values, v => Assert.Equal(0.0, v));
+    }
+
+    [Fact]
+    public void OnlyThePathIsDifferentiated()
+    {
+        var g = new TestGraph();
+        var x = g.Input("x", [2, 3]);
+        var y = g.Node("Relu", [x]);
+        var side = g.Node("Cos", [g.Constant([1, 2, 3], [3])]);
+        g.Output(g.Node("Add", [y, side]));
+        g.Output(g.Node("Sin", [x]));
+        var model = g.Build();
+        var shapes = TensorShapes.Infer(model, g.InputDims);
+
+        var gradient = GradientBuilder.Build(model, GradientRequest.Vjp("x", model.OutputNames[0]), shapes);
+
+        Assert.DoesNotContain(gradient.Model.Proto.Graph.Node, n => n.Name.StartsWith("Cos", StringComparison.Ordinal) && n.Name.Contains("_Grad", StringComparison.Ordinal));
+        Assert.DoesNotContain(gradient.Model.Proto.Graph.Node, n => n.Name.Contains("Sin", StringComparison.Ordinal) && n.Name.Contains("_Grad", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void UnsupportedOps_ListEveryOffendingNode()
+    {
+        var g = new TestGraph();
+        var x = g.Input("x", [2, 3]);
+        var y = g.Node("Atan", [g.Node("Sin", [g.Node("Cos", [x])])]);
+        var offPath = g.Node("Cos", [g.Constant([1, 2, 3], [3])]);
+        g.Output(g.Node("Add", [y, offPath]));
+        var model = g.Build();
+
+        var error = Assert.Throws<GradientNotSupportedException>(() => GradientBuilder.Build(model, GradientRequest.Vjp("x", model.OutputNames[0]), TensorShapes.Infer(model, g.InputDims)));
+
+        Assert.Equal(["Cos", "Sin", "Atan"], error.Errors.Select(e => e.OpType));
+        Assert.All(error.Errors, e => Assert.Equal(17, e.Opset));
+        Assert.StartsWith("3 nodes of", error.Message, StringComparison.Ordinal);
+        Assert.Contains("node 'Sin_", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Op types OnnxCd differentiates:", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WeightThatDependsOnTheInput_IsRefusedWithTheReason()
+    {
+        var g = new TestGraph();
+        var x = g.Input("x", [1, 2, 5, 5]);
+        var scale = g.Node("ReduceMean", [x], Int("keepdims", 0));
+        var weight = g.Node("Mul", [g.Constant(Enumerable.Repeat(0.5, 18).ToArray(), [1, 2, 3, 3]), scale]);
+        g.Output(g.Node("Conv", [x, weight]));
+        var model = g.Build();
+
+        var error = Assert.Throws<GradientNotSupportedException>(() => GradientBuilder.Build(model, GradientRequest.Vjp("x", model.OutputNames[0]), TensorShapes.Infer(model, g.InputDims)));
+
+        var conv = Assert.Single(error.Errors);
+        Assert.Equal("Conv", conv.OpType);
+        Assert.Contains("input 1", conv.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NonFloatInput_IsRefused()
+    {
+        var g = new TestGraph();
+        var ids = g.Input("ids", [4], type: DataType.Int64);
+        g.Output(g.Node("Gather", [g.Constant(Enumerable.Range(0, 30).Select(i => (double)i).ToArray(), [10, 3]), ids]));
+        var model = g.Build();
+
+        var error = Assert.Throws<ModelException>(() => GradientBuilder.Build(model, GradientRequest.Vjp("ids", model.OutputNames[0]), TensorShapes.Infer(model, g.InputDims)));
+
+        Assert.Contains("'ids'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("floating-point", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnknownOutput_ListsTheAvailableOutputs()
+    {
+        var g = new TestGraph();
+        g.Output(g.Node("Relu", [g.Input("x", [2])]));
+        var model = g.Build();
+
+        var error = Assert.Throws<ModelException>(() => GradientBuilder.Build(model, GradientRequest.Vjp("x", "probs"), TensorShapes.Infer(model, g.InputDims)));
+
+        Assert.Contains("'probs' not found", error.Message, StringComparison.Ordinal);
+        Assert.Contains(model.OutputNames[0], error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ScalarLoss_IsSeededWithOne()
+    {
+        var g = new TestGraph(17, DataType.Double);
+        var x = g.Input("x", [2, 3]);
+        var loss = g.Node("ReduceSum", [g.Node("Mul", [x, x])], Int("keepdims", 0));
+        g.Output(loss);
+        var gradient = Build(g, GradientRequest.OfLoss(loss, "x"));
+        Assert.Empty(gradient.CotangentInputs);
+
+        double[] values = [1, -2, 3, 0.5, 0, -1];
+        using var run = new OrtRun(gradient.Model);
+        var result = run.Run(new Dictionary<string, (double[], long[], DataType)> { ["x"] = (values, [2, 3], DataType.Double) }, [gradient.GradientOutputs["x"]]);
+
+        Assert.Equal(values.Select(v => 2 * v), result[gradient.GradientOutputs["x"]].Values);
+    }
+
+    [Fact]
+    public void Opset14Model_IsWrittenAtOpset17()
+    {
+        var g = new TestGraph(14);
+        g.Output(g.Node("Relu", [g.Input("x", [2, 3])]));
+        var gradient = Build(g, GradientRequest.Vjp("x", g.Build().OutputNames[0]));
+
+        Assert.Equal(17, gradient.Opset);
+        Assert.Equal(17, gradient.Model.Opset);
+    }
+
+    [Fact]
+    public void Opset10Model_IsRefusedWithTheOpsetToUse()
+    {
+        var g = new TestGraph(10);
+        g.Output(g.Node("Relu", [g.Input("x", [2, 3])]));
+        var model = g.Build();
+
+        var error = Assert.Throws<ModelException>(() => GradientBuilder.Build(model, GradientRequest.Vjp("x", model.OutputNames[0]), TensorShapes.Infer(model, g.InputDims)));
+
+        Assert.Contains("opset 10", error.Message, StringComparison.Ordinal);
+        Assert.Contains("opset_version=17", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GradientModel_KeepsTheBatchAxisDynamic()
+    {
+        var g = new TestGraph();
+        var x = g.Input("x", [2, 3, 4], dynamicBatch: true);
+        var flat = g.Node("Reshape", [g.Node("Softmax", [x]), g.Ints(-1, 12)]);
+        g.Output(g.Node("Gemm", [flat, g.Constant(Enumerable.Range(0, 60).Select(i => Math.Cos(i)).ToArray(), [12, 5])]));
+        var gradient = Build(g, GradientRequest.Vjp("x", g.Build().OutputNames[0]));
+
+        var random = new Random(3);
+        var xs = Enumerable.Range(0, 5 * 12).Select(_ => random.NextDouble()).ToArray();
+        var cs = Enumerable.Range(0, 5 * 5).Select(_ => random.NextDouble()).ToArray();
+        using var run = new OrtRun(gradient.Model);
+        var output = gradient.GradientOutputs["x"];
+        var cotangent = gradient.CotangentInputs.Values.Single();
+        var all = run.Run(new Dictionary<string, (double[], long[], DataType)> { ["x"] = (xs, [5, 3, 4], DataType.Float), [cotangent] = (cs, [5, 5], DataType.Float) }, [output])[output].Values;
+        for (var i = 0; i < 5; i++)
+        {
+            var one = run.Run(
+                new Dictionary<string, (double[], long[], DataType)> { ["x"] = (xs[(i * 12)..((i + 1) * 12)], [1, 3, 4], DataType.Float), [cotangent] = (cs[(i * 5)..((i + 1) * 5)], [1, 5], DataType.Float) },
+                [output])[output].Values;
+            Assert.Equal(one, all[(i * 12)..((i + 1) * 12)], (a, b) => Math.Abs(a - b) <= 1e-6 * (1 + Math.Abs(b)));
+        }
+    }
+
+    private static GradientModel Build(TestGraph g, GradientRequest request)
+    {
+        var model = g.Build();
+        return GradientBuilder.Build(model, request, TensorShapes.Infer(model, g.InputDims));
+    }
+}
