@@ -40,6 +40,11 @@ public static class GradientBuilder
         var nodesBefore = graph.Node.Count;
         var emitter = new GraphEmitter(graph, emitOpset);
         var batchSymbol = BatchSymbol(graph);
+        foreach (var output in graph.Output.Where(o => o.Type is null && shapes.Find(o.Name) is not null).ToList())
+        {
+            graph.Output[graph.Output.IndexOf(output)] = ValueInfo(output.Name, shapes[output.Name], batchSymbol);
+        }
+
         var seeds = new Dictionary<string, TensorRef>(StringComparer.Ordinal);
         var cotangentInputs = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var output in request.Cotangents)

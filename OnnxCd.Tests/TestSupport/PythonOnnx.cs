@@ -1,0 +1,45 @@
+using System.Diagnostics;
+
+namespace OnnxCd.Tests.TestSupport;
+
+/// <summary>Runs Debian's <c>/usr/bin/python3</c> with the <c>onnx</c> package, when installed.</summary>
+internal static class PythonOnnx
+{
+    public const string Interpreter = "/usr/bin/python3";
+
+    private static readonly Lazy<bool> s_available = new(() => Run("-c", "import onnx").ExitCode == 0);
+
+    public static bool Available => s_available.Value;
+
+    public static (int ExitCode, string Output) Run(params string[] args)
+    {
+        if (!File.Exists(Interpreter))
+        {
+            return (-1, $"{Interpreter} not found");
+        }
+
+        var start = new ProcessStartInfo(Interpreter) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        return (process.ExitCode, output.Result + error.Result);
+    }
+}
+
+/// <summary>A fact that needs the Python <c>onnx</c> package; skipped with the reason and the install command when absent.</summary>
+internal sealed class PythonOnnxFactAttribute : FactAttribute
+{
+    public PythonOnnxFactAttribute()
+    {
+        if (!PythonOnnx.Available)
+        {
+            Skip = $"{PythonOnnx.Interpreter} with the onnx package is not installed (apt-get install python3-onnx), so the ONNX checker cannot run.";
+        }
+    }
+}
