@@ -26,15 +26,15 @@ internal static class ShapeProbe
             }
         }
 
-        var probeModel = ExposeAllTensors(model);
+        using var session = CreateSession(ExposeAllTensors(model), model);
         var batchIsDynamic = graph.Input.Any(HasDynamicBatch);
-        var (first, firstValues) = RunOnce(probeModel, model, inputDims, batch: 1);
+        var (first, firstValues) = RunOnce(session, model, inputDims, batch: 1);
         if (!batchIsDynamic)
         {
             return new TensorShapes(first, firstValues, "probe (fixed batch)");
         }
 
-        var (second, secondValues) = RunOnce(probeModel, model, inputDims, batch: 2);
+        var (second, secondValues) = RunOnce(session, model, inputDims, batch: 2);
         var values = firstValues
             .Where(kv => secondValues.TryGetValue(kv.Key, out var other) && other.AsSpan().SequenceEqual(kv.Value))
             .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
@@ -71,90 +71,89 @@ internal static class ShapeProbe
         return proto.ToByteArray();
     }
 
-    private static (Dictionary<string, TensorInfo> Infos, Dictionary<string, long[]> IntValues) RunOnce(byte[] probeModel, OnnxModel model, IReadOnlyDictionary<string, long[]> inputDims, int batch)
+    private static InferenceSession CreateSession(byte[] probeModel, OnnxModel model)
     {
         using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
-        InferenceSession session;
         try
         {
-            session = new InferenceSession(probeModel, options);
+            return new InferenceSession(probeModel, options);
         }
         catch (OnnxRuntimeException e)
         {
             throw new ModelException($"ONNX Runtime cannot load '{model.Description}': {e.Message}", e);
         }
+    }
 
-        using (session)
+    private static (Dictionary<string, TensorInfo> Infos, Dictionary<string, long[]> IntValues) RunOnce(InferenceSession session, OnnxModel model, IReadOnlyDictionary<string, long[]> inputDims, int batch)
+    {
+        var random = new Random(0);
+        var inputs = new List<OrtValue>();
+        try
         {
-            var random = new Random(0);
-            var inputs = new List<OrtValue>();
+            foreach (var input in model.Proto.Graph.Input)
+            {
+                var dims = (long[])inputDims[input.Name].Clone();
+                if (HasDynamicBatch(input) && dims.Length > 0)
+                {
+                    dims[0] = batch;
+                }
+
+                inputs.Add(ProbeInput(input, dims, random));
+            }
+
+            using var runOptions = new RunOptions();
+            var outputNames = session.OutputMetadata.Keys.ToArray();
+            IDisposableReadOnlyCollection<OrtValue> results;
             try
             {
+                results = session.Run(runOptions, model.Proto.Graph.Input.Select(i => i.Name).ToArray(), inputs, outputNames);
+            }
+            catch (OnnxRuntimeException e)
+            {
+                var sizes = string.Join(", ", model.Proto.Graph.Input.Select(i => $"'{i.Name}' {TensorShape.Format(inputDims[i.Name])}"));
+                throw new ModelException($"Running '{model.Description}' at batch {batch} with input sizes {sizes} failed: {e.Message}", e);
+            }
+
+            using (results)
+            {
+                var infos = new Dictionary<string, TensorInfo>(StringComparer.Ordinal);
+                var intValues = new Dictionary<string, long[]>(StringComparer.Ordinal);
+                for (var i = 0; i < outputNames.Length; i++)
+                {
+                    if (results[i].OnnxType != OnnxValueType.ONNX_TYPE_TENSOR)
+                    {
+                        continue;
+                    }
+
+                    var info = results[i].GetTensorTypeAndShape();
+                    infos[outputNames[i]] = new TensorInfo(ElementTypes.FromOrt(info.ElementDataType), new TensorShape(info.Shape));
+                    if (info.ElementCount <= MaxIntValues && info.ElementDataType is TensorElementType.Int64 or TensorElementType.Int32)
+                    {
+                        intValues[outputNames[i]] = info.ElementDataType == TensorElementType.Int64
+                            ? results[i].GetTensorDataAsSpan<long>().ToArray()
+                            : results[i].GetTensorDataAsSpan<int>().ToArray().Select(v => (long)v).ToArray();
+                    }
+                }
+
                 foreach (var input in model.Proto.Graph.Input)
                 {
-                    var dims = (long[])inputDims[input.Name].Clone();
-                    if (HasDynamicBatch(input) && dims.Length > 0)
-                    {
-                        dims[0] = batch;
-                    }
-
-                    inputs.Add(ProbeInput(input, dims, random));
+                    var dims = inputs[model.Proto.Graph.Input.IndexOf(input)].GetTensorTypeAndShape().Shape;
+                    infos[input.Name] = new TensorInfo((TensorProto.Types.DataType)input.Type.TensorType.ElemType, new TensorShape(dims));
                 }
 
-                using var runOptions = new RunOptions();
-                var outputNames = session.OutputMetadata.Keys.ToArray();
-                IDisposableReadOnlyCollection<OrtValue> results;
-                try
+                foreach (var tensor in model.Proto.Graph.Initializer)
                 {
-                    results = session.Run(runOptions, model.Proto.Graph.Input.Select(i => i.Name).ToArray(), inputs, outputNames);
-                }
-                catch (OnnxRuntimeException e)
-                {
-                    var sizes = string.Join(", ", model.Proto.Graph.Input.Select(i => $"'{i.Name}' {TensorShape.Format(inputDims[i.Name])}"));
-                    throw new ModelException($"Running '{model.Description}' at batch {batch} with input sizes {sizes} failed: {e.Message}", e);
+                    infos[tensor.Name] = new TensorInfo((TensorProto.Types.DataType)tensor.DataType, new TensorShape(tensor.Dims));
                 }
 
-                using (results)
-                {
-                    var infos = new Dictionary<string, TensorInfo>(StringComparer.Ordinal);
-                    var intValues = new Dictionary<string, long[]>(StringComparer.Ordinal);
-                    for (var i = 0; i < outputNames.Length; i++)
-                    {
-                        if (results[i].OnnxType != OnnxValueType.ONNX_TYPE_TENSOR)
-                        {
-                            continue;
-                        }
-
-                        var info = results[i].GetTensorTypeAndShape();
-                        infos[outputNames[i]] = new TensorInfo(ElementTypes.FromOrt(info.ElementDataType), new TensorShape(info.Shape));
-                        if (info.ElementCount <= MaxIntValues && info.ElementDataType is TensorElementType.Int64 or TensorElementType.Int32)
-                        {
-                            intValues[outputNames[i]] = info.ElementDataType == TensorElementType.Int64
-                                ? results[i].GetTensorDataAsSpan<long>().ToArray()
-                                : results[i].GetTensorDataAsSpan<int>().ToArray().Select(v => (long)v).ToArray();
-                        }
-                    }
-
-                    foreach (var input in model.Proto.Graph.Input)
-                    {
-                        var dims = inputs[model.Proto.Graph.Input.IndexOf(input)].GetTensorTypeAndShape().Shape;
-                        infos[input.Name] = new TensorInfo((TensorProto.Types.DataType)input.Type.TensorType.ElemType, new TensorShape(dims));
-                    }
-
-                    foreach (var tensor in model.Proto.Graph.Initializer)
-                    {
-                        infos[tensor.Name] = new TensorInfo((TensorProto.Types.DataType)tensor.DataType, new TensorShape(tensor.Dims));
-                    }
-
-                    return (infos, intValues);
-                }
+                return (infos, intValues);
             }
-            finally
+        }
+        finally
+        {
+            foreach (var value in inputs)
             {
-                foreach (var value in inputs)
-                {
-                    value.Dispose();
-                }
+                value.Dispose();
             }
         }
     }
