@@ -3,7 +3,7 @@ using DataType = Onnx.TensorProto.Types.DataType;
 
 namespace OnnxCd.Runtime.Graph;
 
-/// <summary>Facts about ONNX element types, and the mapping to ONNX Runtime's enum.</summary>
+/// <summary>Facts about ONNX element types, and the mapping from ONNX Runtime's enum.</summary>
 internal static class ElementTypes
 {
     public static bool IsFloat(DataType type) => type is DataType.Float or DataType.Double or DataType.Float16 or DataType.Bfloat16;
@@ -23,6 +23,4 @@ internal static class ElementTypes
     };
 
     public static DataType FromOrt(TensorElementType type) => (DataType)(int)type;
-
-    public static TensorElementType ToOrt(DataType type) => (TensorElementType)(int)type;
 }

@@ -29,11 +29,15 @@ internal sealed class GraphPath
         bool IsFloat(string tensor) => tensor.Length > 0 && shapes.Find(tensor) is { IsFloat: true };
 
         var dependsOnSource = sources.Where(IsFloat).ToHashSet(StringComparer.Ordinal);
-        foreach (var node in index.Order)
+        var frontier = new Queue<string>(dependsOnSource);
+        while (frontier.TryDequeue(out var tensor))
         {
-            if (node.Input.Any(dependsOnSource.Contains))
+            foreach (var output in index.Consumers(tensor).SelectMany(n => n.Output).Where(IsFloat))
             {
-                dependsOnSource.UnionWith(node.Output.Where(IsFloat));
+                if (dependsOnSource.Add(output))
+                {
+                    frontier.Enqueue(output);
+                }
             }
         }
 

@@ -27,9 +27,6 @@ public sealed class TensorShapes
     /// <summary>How the shapes were found, for reports.</summary>
     public string Source { get; }
 
-    /// <summary>The number of tensors with a known shape.</summary>
-    public int Count => _infos.Count;
-
     /// <summary>The element type and shape of tensor <paramref name="name"/>.</summary>
     /// <exception cref="ModelException">The tensor is unknown.</exception>
     public TensorInfo this[string name] => _infos.TryGetValue(name, out var info)

@@ -41,9 +41,6 @@ internal static class Tensors
         return tensor;
     }
 
-    /// <summary>The number of elements of a tensor.</summary>
-    public static long ElementCount(TensorProto tensor) => tensor.Dims.Aggregate(1L, (a, b) => a * b);
-
     /// <summary>The values of an integer tensor as int64 (exact, including INT64_MAX bounds).</summary>
     public static long[] ReadInts(TensorProto tensor)
     {
