@@ -17,9 +17,10 @@ internal static class Program
             settings.HelpWriter = log;
             settings.CaseInsensitiveEnumValues = true;
         });
-        return parser.ParseArguments<InspectOptions, VjpOptions>(args).MapResult(
+        return parser.ParseArguments<InspectOptions, VjpOptions, DistillOptions>(args).MapResult(
             (InspectOptions o) => Run(o, log, () => InspectCommand.Run(o, output)),
             (VjpOptions o) => Run(o, log, () => VjpCommand.Run(o, output, log)),
+            (DistillOptions o) => Run(o, log, () => DistillCommand.Run(o, output, log)),
             errors => errors.IsHelp() || errors.IsVersion() ? ExitCodes.Ok : ExitCodes.Usage);
     }
 

@@ -39,10 +39,10 @@ public static class GradientBuilder
         OpsetPolicy.Apply(proto, emitOpset);
         var nodesBefore = graph.Node.Count;
         var emitter = new GraphEmitter(graph, emitOpset);
-        var batchSymbol = BatchSymbol(graph);
+        var batchSymbol = ValueInfos.BatchSymbol(graph);
         foreach (var output in graph.Output.Where(o => o.Type is null && shapes.Find(o.Name) is not null).ToList())
         {
-            graph.Output[graph.Output.IndexOf(output)] = ValueInfo(output.Name, shapes[output.Name], batchSymbol);
+            graph.Output[graph.Output.IndexOf(output)] = ValueInfos.Create(output.Name, shapes[output.Name], batchSymbol);
         }
 
         var seeds = new Dictionary<string, TensorRef>(StringComparer.Ordinal);
@@ -51,7 +51,7 @@ public static class GradientBuilder
         {
             var info = shapes[output];
             var name = emitter.UniqueName(output + "_grad");
-            graph.Input.Add(ValueInfo(name, info, batchSymbol));
+            graph.Input.Add(ValueInfos.Create(name, info, batchSymbol));
             seeds[output] = new TensorRef(name, info.ElementType, info.Shape);
             cotangentInputs[output] = name;
         }
@@ -71,7 +71,7 @@ public static class GradientBuilder
             var x = new TensorRef(wrt, info.ElementType, info.Shape);
             var grad = grads[wrt] ?? emitter.Expand(emitter.Scalar(0, info.ElementType), emitter.ShapeOf(x), info.Shape);
             var name = emitter.Rename(grad, wrt + "_grad").Name;
-            graph.Output.Add(ValueInfo(name, info, batchSymbol));
+            graph.Output.Add(ValueInfos.Create(name, info, batchSymbol));
             gradientOutputs[wrt] = name;
         }
 
@@ -163,26 +163,5 @@ public static class GradientBuilder
         {
             throw new ModelException($"The {what} '{name}' of '{model.Description}' is {info}; gradients need a floating-point tensor.");
         }
-    }
-
-    /// <summary>The symbolic name of the inputs' batch axis, reused for new inputs and outputs.</summary>
-    private static string BatchSymbol(GraphProto graph) =>
-        graph.Input.Select(i => i.Type?.TensorType?.Shape?.Dim.FirstOrDefault()?.DimParam).FirstOrDefault(p => !string.IsNullOrEmpty(p)) ?? "batch";
-
-    private static ValueInfoProto ValueInfo(string name, TensorInfo info, string batchSymbol)
-    {
-        var shape = new TensorShapeProto();
-        foreach (var d in info.Shape.Dims)
-        {
-            shape.Dim.Add(d == TensorShape.Dynamic
-                ? new TensorShapeProto.Types.Dimension { DimParam = batchSymbol }
-                : new TensorShapeProto.Types.Dimension { DimValue = d });
-        }
-
-        return new ValueInfoProto
-        {
-            Name = name,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)info.ElementType, Shape = shape } },
-        };
     }
 }

@@ -79,6 +79,15 @@ internal sealed class GraphEmitter
         return x with { Name = name };
     }
 
+    /// <summary>Emits Identity(<paramref name="x"/>) writing to <paramref name="name"/>, a tensor the graph reads but nothing produces (a former graph input).</summary>
+    public void Feed(TensorRef x, string name)
+    {
+        var node = new NodeProto { OpType = "Identity", Name = UniqueName(Scope + "Identity") };
+        node.Input.Add(x.Name);
+        node.Output.Add(name);
+        _graph.Node.Add(node);
+    }
+
     // ---- constants ----------------------------------------------------------------------------
 
     public TensorRef Scalar(double value, DataType type) => Constant([value], [], type);
@@ -126,6 +135,8 @@ internal sealed class GraphEmitter
     public TensorRef Mul(TensorRef a, double b) => Mul(a, Scalar(b, a.ElementType));
 
     public TensorRef Neg(TensorRef x) => Unary("Neg", x);
+
+    public TensorRef Abs(TensorRef x) => Unary("Abs", x);
 
     public TensorRef Exp(TensorRef x) => Unary("Exp", x);
 

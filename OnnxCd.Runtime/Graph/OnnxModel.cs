@@ -28,6 +28,14 @@ public sealed class OnnxModel
     /// <summary>The names of the graph outputs.</summary>
     public IReadOnlyList<string> OutputNames => Proto.Graph.Output.Select(o => o.Name).ToArray();
 
+    /// <summary>The model's metadata_props (for example normalisation written by an export tool).</summary>
+    public IReadOnlyDictionary<string, string> Metadata => Proto.MetadataProps.GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value);
+
+    /// <summary>The declared shape of the first input, −1 for symbolic dimensions; null when it declares none.</summary>
+    public long[]? DeclaredInputShape => Proto.Graph.Input.FirstOrDefault()?.Type?.TensorType?.Shape?.Dim
+        .Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? d.DimValue : -1L)
+        .ToArray();
+
     internal ModelProto Proto { get; }
 
     /// <summary>Loads a model file, inlining any external data stored next to it.</summary>

@@ -1,3 +1,4 @@
+using OnnxCd.Runtime.Graph;
 using OnnxCd.Runtime.Graph.Validation;
 
 namespace OnnxCd.Runtime.Inspection;
@@ -8,12 +9,6 @@ namespace OnnxCd.Runtime.Inspection;
 /// <param name="DeclaredShape">The shape written in the model, with symbolic dimensions by name.</param>
 /// <param name="ProbedShape">The shape found by the probe run (<c>?</c> for the batch axis), or null.</param>
 public sealed record TensorSummary(string Name, string ElementType, string DeclaredShape, string? ProbedShape);
-
-/// <summary>The tensor CD-F would match, and why it was chosen.</summary>
-/// <param name="Name">The tensor name.</param>
-/// <param name="Shape">Its shape.</param>
-/// <param name="Reason">How it was found.</param>
-public sealed record FeatureCandidate(string Name, string Shape, string Reason);
 
 /// <summary>What <c>onnxcd inspect</c> reports about a model before a long scan.</summary>
 public sealed record ModelReport

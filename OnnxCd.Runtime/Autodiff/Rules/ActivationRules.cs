@@ -113,7 +113,7 @@ internal static class ActivationRules
     public static void Softsign(GradientContext g)
     {
         var x = g.Input(0);
-        var denominator = g.E.Add(g.Scalar(1, x), g.E.Op("Abs", [x], x.ElementType, x.Shape));
+        var denominator = g.E.Add(g.Scalar(1, x), g.E.Abs(x));
         g.SetInputGrad(0, g.E.Div(g.Dy, g.E.Mul(denominator, denominator)));
     }
 

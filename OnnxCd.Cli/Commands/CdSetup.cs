@@ -1,0 +1,102 @@
+using System.Globalization;
+using OnnxCd.Runtime.Data;
+using OnnxCd.Runtime.Distillation;
+using OnnxCd.Runtime.Execution;
+using OnnxCd.Runtime.Graph;
+
+namespace OnnxCd.Cli.Commands;
+
+/// <summary>Turns CD command-line options into validated library options, with messages that give the valid values.</summary>
+internal static class CdSetup
+{
+    public static CdOptions Options(CdCommandOptions o, OnnxModel model)
+    {
+        var mode = o.Mode.ToLowerInvariant() switch
+        {
+            "logits" => CdMode.Logits,
+            "probs" => CdMode.Probs,
+            "features" => CdMode.Features,
+            _ => throw new UsageException($"--mode '{o.Mode}' is not valid; use logits, probs or features."),
+        };
+        var (mean, std) = Normalisation(o, model);
+        var options = new CdOptions
+        {
+            Mode = mode,
+            Feature = o.Feature,
+            Output = o.Output,
+            Steps = o.Steps,
+            LearningRate = o.LearningRate,
+            Alpha = o.Alpha,
+            Beta = o.Beta,
+            Epsilon = o.Epsilon,
+            Seed = o.Seed,
+            Mean = mean,
+            Std = std,
+        };
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new UsageException(e.Message.Split(" (Parameter")[0]);
+        }
+
+        return options;
+    }
+
+    public static ExecutionOptions Execution(CdCommandOptions o) => new()
+    {
+        Device = DeviceSpec.Parse(o.Device),
+        IntraOpThreads = o.Threads >= 0 ? o.Threads : throw new UsageException($"--threads {o.Threads} is out of range; give 0 (automatic) or a positive count."),
+    };
+
+    public static NoiseSource? Noise(CdCommandOptions o) => o.Noise is { } path ? NoiseSource.FromArray(NpyFile.Read(path), path) : null;
+
+    /// <summary>--mean/--std, or the model's onnxcd.mean/onnxcd.std metadata when the flags are absent.</summary>
+    private static (float[]? Mean, float[]? Std) Normalisation(CdCommandOptions o, OnnxModel model)
+    {
+        var metadata = model.Metadata;
+        var mean = o.Mean ?? metadata.GetValueOrDefault("onnxcd.mean");
+        var std = o.Std ?? metadata.GetValueOrDefault("onnxcd.std");
+        if ((mean is null) != (std is null))
+        {
+            throw new UsageException("--mean and --std go together; give both or neither.");
+        }
+
+        return mean is null ? (null, null) : (Floats(mean, "--mean"), Floats(std!, "--std"));
+    }
+
+    private static float[] Floats(string text, string option)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var values = new float[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!float.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]))
+            {
+                throw new UsageException($"{option} '{text}' is not valid; give one number per channel, separated by commas (for example 0.5,0.5,0.5).");
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>Reads images from .npy, or one image file resized to the model's input size.</summary>
+    public static (float[] Images, long[] Shape) Images(string path, OnnxModel model, string? inputSize)
+    {
+        if (!ImageFile.IsImagePath(path))
+        {
+            return ImageArrays.ToNchw(NpyFile.Read(path), path);
+        }
+
+        var declared = model.DeclaredInputShape;
+        var size = OptionParsing.InputSize(inputSize);
+        long Dim(int axis, int fromSize) => declared is { Length: 4 } && declared[axis] > 0 ? declared[axis]
+            : size?[fromSize] ?? throw new UsageException($"The model's input size is symbolic; give --input-size HxW to read '{path}'.");
+        var channels = declared is { Length: 4 } && declared[1] > 0 ? declared[1] : 3;
+        var height = Dim(2, 0);
+        var width = Dim(3, 1);
+        return (ImageFile.Read(path, (int)channels, (int)height, (int)width), [1, channels, height, width]);
+    }
+}

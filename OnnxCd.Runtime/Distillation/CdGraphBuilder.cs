@@ -1,0 +1,262 @@
+using Onnx;
+using OnnxCd.Runtime.Autodiff;
+using OnnxCd.Runtime.Graph;
+using DataType = Onnx.TensorProto.Types.DataType;
+
+namespace OnnxCd.Runtime.Distillation;
+
+/// <summary>
+/// Wraps a classifier into the Cognitive Distillation graphs (cd-algorithm.md section 1): the mask
+/// m = (tanh θ + 1)/2, the blend x_cp = x·m + (1 − m)·δ, the model, the per-sample objective
+/// mean|f(x_cp) − f(x)| + α·Σm + β·TV(m), its gradient with respect to θ (the gradient engine) and
+/// the Adam update, all as ONNX nodes.
+/// </summary>
+/// <remarks>
+/// The per-sample objectives are summed over the batch before differentiating, where the original
+/// code takes their mean. Samples are independent, so each θ gets exactly the gradient the original
+/// gives it at batch size 1; with the mean, Adam's ε would weigh differently at each batch size and
+/// results would depend on the batch size.
+/// </remarks>
+public static class CdGraphBuilder
+{
+    /// <summary>Builds the reference and step graphs for images of <paramref name="imageDims"/> ([N,C,H,W]; N does not matter).</summary>
+    /// <exception cref="ModelException">The model cannot be used: its input is not one float32 image, the matched tensor is missing, or a node cannot be differentiated.</exception>
+    /// <exception cref="ArgumentException">The options do not fit the model (for example --mean with another channel count).</exception>
+    public static CdGraphs Build(OnnxModel model, CdOptions options, long[] imageDims)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(imageDims);
+        options.Validate();
+        var input = SingleImageInput(model, imageDims);
+        if (options.Mean is { Count: var channels } && channels != imageDims[1])
+        {
+            throw new ArgumentException($"--mean/--std give {channels} values but the model input has {imageDims[1]} channels.");
+        }
+
+        var shapes = TensorShapes.Infer(model, new Dictionary<string, long[]> { [input] = imageDims });
+        var matched = MatchedTensor(model, options, shapes);
+        var names = PickNames(model);
+        var context = new Context(model, options, input, matched, shapes[input], shapes[matched], names);
+
+        var reference = BuildReference(context);
+        var objective = BuildObjective(context, out var total);
+        var objectiveShapes = TensorShapes.Infer(objective, new Dictionary<string, long[]>
+        {
+            [names.Image] = imageDims,
+            [names.Target] = [imageDims[0], .. context.TargetInfo.Shape.Dims.Skip(1)],
+            [names.Theta] = [imageDims[0], 1, imageDims[2], imageDims[3]],
+            [names.Noise] = [imageDims[0], imageDims[1], 1, 1],
+        });
+        var gradient = GradientBuilder.Build(objective, GradientRequest.OfLoss(total, names.Theta), objectiveShapes);
+        var step = AppendAdam(context, gradient, objectiveShapes[names.Theta]);
+        return new CdGraphs(reference, step, names, matched, context.ImageInfo.Shape, context.TargetInfo.Shape, gradient.Opset, gradient.BackwardNodeCount);
+    }
+
+    private static string SingleImageInput(OnnxModel model, long[] imageDims)
+    {
+        if (model.InputNames.Count != 1)
+        {
+            throw new ModelException($"Model '{model.Description}' has {model.InputNames.Count} inputs [{string.Join(", ", model.InputNames)}]; CD needs a model with one image input.");
+        }
+
+        var input = model.Proto.Graph.Input[0];
+        var type = (DataType)(input.Type?.TensorType?.ElemType ?? 0);
+        if (type != DataType.Float)
+        {
+            throw new ModelException($"Input '{input.Name}' of '{model.Description}' is {ElementTypes.Name(type)}; CD needs a float32 image input [N,C,H,W].");
+        }
+
+        if (imageDims.Length != 4)
+        {
+            throw new ModelException($"CD needs images [N,C,H,W]; input '{input.Name}' of '{model.Description}' was given {TensorShape.Format(imageDims)}.");
+        }
+
+        return input.Name;
+    }
+
+    private static string MatchedTensor(OnnxModel model, CdOptions options, TensorShapes shapes)
+    {
+        if (options.Mode == CdMode.Features)
+        {
+            var feature = options.Feature ?? FeatureLocator.Find(model, shapes)?.Name
+                ?? throw new ModelException($"Model '{model.Description}' has no 4-D feature map; name the CD-F tensor with --feature.");
+            if (shapes.Find(feature) is not { IsFloat: true, Shape.Rank: >= 2 })
+            {
+                var candidates = model.Proto.Graph.Node.SelectMany(n => n.Output).Where(o => shapes.Find(o) is { IsFloat: true, Shape.Rank: 4 }).TakeLast(5);
+                throw new ModelException($"Feature tensor '{feature}' is not a float tensor of rank 2 or more in '{model.Description}'. Its last 4-D tensors are: [{string.Join(", ", candidates)}]");
+            }
+
+            return feature;
+        }
+
+        var floats = model.OutputNames.Where(o => shapes[o].IsFloat).ToList();
+        if (options.Output is { } output)
+        {
+            return floats.Contains(output)
+                ? output
+                : throw new ModelException($"Output '{output}' not found among the float outputs of '{model.Description}': [{string.Join(", ", floats)}]");
+        }
+
+        return floats.Count == 1
+            ? floats[0]
+            : throw new ModelException($"Model '{model.Description}' has {floats.Count} float outputs [{string.Join(", ", floats)}]; choose the logits with --output.");
+    }
+
+    /// <summary>The CD tensor names, suffixed where the model already uses them.</summary>
+    private static CdNames PickNames(OnnxModel model)
+    {
+        var e = new GraphEmitter(model.Proto.Graph, model.Opset);
+        return new CdNames(
+            e.UniqueName("image"), e.UniqueName("target"), e.UniqueName("theta"), e.UniqueName("noise"),
+            e.UniqueName("adam_m"), e.UniqueName("adam_v"), e.UniqueName("neg_step_size"), e.UniqueName("bias_correction2_sqrt"),
+            e.UniqueName("theta_next"), e.UniqueName("adam_m_next"), e.UniqueName("adam_v_next"), e.UniqueName("loss"));
+    }
+
+    /// <summary>What every graph built here needs to know.</summary>
+    private sealed record Context(OnnxModel Model, CdOptions Options, string ModelInput, string Matched, TensorInfo ImageInfo, TensorInfo TargetInfo, CdNames Names);
+
+    /// <summary>A copy of the model with its graph inputs and outputs cleared and its names reserved.</summary>
+    private static (ModelProto Proto, GraphEmitter Emitter, string BatchSymbol) Open(Context c)
+    {
+        var proto = c.Model.Proto.Clone();
+        var batchSymbol = ValueInfos.BatchSymbol(proto.Graph);
+        var emitter = new GraphEmitter(proto.Graph, c.Model.Opset) { Scope = "OnnxCd/CD/" };
+        proto.Graph.Input.Clear();
+        proto.Graph.Output.Clear();
+        return (proto, emitter, batchSymbol);
+    }
+
+    private static TensorRef AddInput(ModelProto proto, GraphEmitter e, string name, TensorInfo info, string batchSymbol)
+    {
+        if (e.UniqueName(name) != name)
+        {
+            throw new InvalidOperationException($"CD tensor name '{name}' is already taken in the graph.");
+        }
+
+        proto.Graph.Input.Add(ValueInfos.Create(name, info, batchSymbol));
+        return new TensorRef(name, info.ElementType, info.Shape);
+    }
+
+    private static TensorRef AddOutput(ModelProto proto, GraphEmitter e, TensorRef value, string name, string batchSymbol)
+    {
+        var output = e.Rename(value, name);
+        proto.Graph.Output.Add(ValueInfos.Create(output.Name, new TensorInfo(output.ElementType, output.KnownShape), batchSymbol));
+        return output;
+    }
+
+    /// <summary>Pixels in [0,1] → (x − mean)/std when the model expects normalised input → the model's own input.</summary>
+    private static TensorRef ThroughModel(Context c, GraphEmitter e, TensorRef pixels)
+    {
+        var x = pixels;
+        if (c.Options.Mean is { } mean && c.Options.Std is { } std)
+        {
+            long[] perChannel = [1, mean.Count, 1, 1];
+            x = e.Div(e.Sub(x, e.Constant(mean.Select(v => (double)v).ToArray(), perChannel, DataType.Float)), e.Constant(std.Select(v => (double)v).ToArray(), perChannel, DataType.Float));
+        }
+
+        e.Feed(x, c.ModelInput);
+        var matched = new TensorRef(c.Matched, c.TargetInfo.ElementType, c.TargetInfo.Shape);
+        return c.Options.Mode == CdMode.Probs
+            ? e.Op("Softmax", [matched], matched.ElementType, matched.Shape, Attributes.Int("axis", 1))
+            : matched;
+    }
+
+    /// <summary>image → model → target: run once per batch for the unmasked images.</summary>
+    private static OnnxModel BuildReference(Context c)
+    {
+        var (proto, e, batchSymbol) = Open(c);
+        var image = AddInput(proto, e, c.Names.Image, c.ImageInfo, batchSymbol);
+        AddOutput(proto, e, ThroughModel(c, e, image), c.Names.Target, batchSymbol);
+        GraphPruning.Prune(proto.Graph);
+        return OnnxModel.Wrap(proto, c.Model.Description + " (CD reference)");
+    }
+
+    /// <summary>(image, target, θ, noise) → per-sample objective, and their sum to differentiate.</summary>
+    private static OnnxModel BuildObjective(Context c, out string total)
+    {
+        var (proto, e, batchSymbol) = Open(c);
+        var imageShape = c.ImageInfo.Shape;
+        var maskShape = new TensorShape([imageShape[0], 1, imageShape[2], imageShape[3]]);
+        var image = AddInput(proto, e, c.Names.Image, c.ImageInfo, batchSymbol);
+        var target = AddInput(proto, e, c.Names.Target, c.TargetInfo, batchSymbol);
+        var theta = AddInput(proto, e, c.Names.Theta, new TensorInfo(DataType.Float, maskShape), batchSymbol);
+        var noise = AddInput(proto, e, c.Names.Noise, new TensorInfo(DataType.Float, new TensorShape([imageShape[0], imageShape[1], 1, 1])), batchSymbol);
+        var one = e.Scalar(1, DataType.Float);
+
+        // m = (tanh θ + 1) / 2;  x_cp = x·m + (1 − m)·δ
+        var mask = e.Mul(e.Add(e.Tanh(theta), one), 0.5);
+        var blended = e.Add(e.Mul(image, mask), e.Mul(e.Sub(one, mask), noise));
+        var output = ThroughModel(c, e, blended);
+
+        // distance = mean over the matched tensor's elements of |f(x_cp) − f(x)|
+        var outputShape = output.KnownShape;
+        var elementAxes = Enumerable.Range(1, outputShape.Rank - 1).Select(a => (long)a).ToArray();
+        var elements = outputShape.Dims.Skip(1).Aggregate(1L, (a, b) => a * b);
+        var distance = e.Mul(e.ReduceSum(e.Abs(e.Sub(output, target)), elementAxes, keepDims: false), 1.0 / elements);
+
+        // ‖m‖₁ = Σ m;  TV(m) = [Σ (m[i+1,j] − m[i,j])² + Σ (m[i,j+1] − m[i,j])²] / (H·W)
+        long[] maskAxes = [1, 2, 3];
+        var l1 = e.ReduceSum(mask, maskAxes, keepDims: false);
+        var tv = e.Mul(e.Add(SquaredDifferences(e, mask, 2), SquaredDifferences(e, mask, 3)), 1.0 / (imageShape[2] * imageShape[3]));
+        var loss = e.Add(e.Add(distance, e.Mul(l1, c.Options.EffectiveAlpha)), e.Mul(tv, c.Options.EffectiveBeta));
+
+        var perSample = AddOutput(proto, e, loss, c.Names.Loss, batchSymbol);
+        var sum = e.ReduceSum(perSample, [0], keepDims: false);
+        proto.Graph.Output.Add(ValueInfos.Create(sum.Name, new TensorInfo(DataType.Float, new TensorShape([])), batchSymbol));
+        total = sum.Name;
+        GraphPruning.Prune(proto.Graph);
+        return OnnxModel.Wrap(proto, c.Model.Description + " (CD objective)");
+    }
+
+    /// <summary>Σ over a sample of the squared differences of neighbours along <paramref name="axis"/> (0 when the axis has one element).</summary>
+    private static TensorRef SquaredDifferences(GraphEmitter e, TensorRef mask, int axis)
+    {
+        var shape = mask.KnownShape;
+        var size = shape[axis];
+        if (size < 2)
+        {
+            return e.Mul(e.ReduceSum(mask, [1, 2, 3], keepDims: false), 0.0);
+        }
+
+        var cut = new TensorShape(shape.Dims.Select((d, i) => i == axis ? size - 1 : d));
+        var next = e.Slice(mask, [1], [size], [axis], null, cut);
+        var previous = e.Slice(mask, [0], [size - 1], [axis], null, cut);
+        var difference = e.Sub(next, previous);
+        return e.ReduceSum(e.Mul(difference, difference), [1, 2, 3], keepDims: false);
+    }
+
+    /// <summary>
+    /// PyTorch's Adam step (single-tensor form): m' = β₁m + (1 − β₁)g, v' = β₂v + (1 − β₂)g²,
+    /// θ' = θ + (−lr/(1 − β₁ᵗ))·m' / (√v' / √(1 − β₂ᵗ) + ε); the two step-dependent scalars are inputs.
+    /// </summary>
+    private static OnnxModel AppendAdam(Context c, GradientModel gradient, TensorInfo thetaInfo)
+    {
+        var proto = gradient.Model.Proto;
+        var graph = proto.Graph;
+        var batchSymbol = ValueInfos.BatchSymbol(graph);
+        var e = new GraphEmitter(graph, gradient.Opset) { Scope = "OnnxCd/Adam/" };
+        var names = c.Names;
+        var o = c.Options;
+        var scalar = new TensorInfo(DataType.Float, new TensorShape([]));
+        var m = AddInput(proto, e, names.AdamM, thetaInfo, batchSymbol);
+        var v = AddInput(proto, e, names.AdamV, thetaInfo, batchSymbol);
+        var negStepSize = AddInput(proto, e, names.NegStepSize, scalar, batchSymbol);
+        var correction = AddInput(proto, e, names.BiasCorrection2Sqrt, scalar, batchSymbol);
+        var g = new TensorRef(gradient.GradientOutputs[names.Theta], DataType.Float, thetaInfo.Shape);
+        var theta = new TensorRef(names.Theta, DataType.Float, thetaInfo.Shape);
+
+        var mNext = e.Add(e.Mul(m, o.Beta1), e.Mul(g, 1.0 - o.Beta1));
+        var vNext = e.Add(e.Mul(v, o.Beta2), e.Mul(e.Mul(g, g), 1.0 - o.Beta2));
+        var denominator = e.Add(e.Div(e.Sqrt(vNext), correction), e.Scalar(o.Epsilon, DataType.Float));
+        var thetaNext = e.Add(theta, e.Mul(e.Div(mNext, denominator), negStepSize));
+
+        graph.Output.Clear();
+        AddOutput(proto, e, thetaNext, names.ThetaNext, batchSymbol);
+        AddOutput(proto, e, mNext, names.AdamMNext, batchSymbol);
+        AddOutput(proto, e, vNext, names.AdamVNext, batchSymbol);
+        graph.Output.Add(ValueInfos.Create(names.Loss, new TensorInfo(DataType.Float, new TensorShape([thetaInfo.Shape[0]])), batchSymbol));
+        GraphPruning.Prune(graph);
+        return OnnxModel.Wrap(proto, c.Model.Description + " (CD step)");
+    }
+}

@@ -1,0 +1,43 @@
+using OnnxCd.Runtime.Graph;
+
+namespace OnnxCd.Runtime.Distillation;
+
+/// <summary>The two graphs CD runs: the reference forward pass (once per batch) and the optimisation step.</summary>
+public sealed class CdGraphs
+{
+    internal CdGraphs(OnnxModel reference, OnnxModel step, CdNames names, string matched, TensorShape imageShape, TensorShape targetShape, long opset, int backwardNodes)
+    {
+        Reference = reference;
+        Step = step;
+        Names = names;
+        Matched = matched;
+        ImageShape = imageShape;
+        TargetShape = targetShape;
+        Opset = opset;
+        BackwardNodeCount = backwardNodes;
+    }
+
+    /// <summary>image → (normalisation) → model → the matched tensor, output as <see cref="CdNames.Target"/>.</summary>
+    public OnnxModel Reference { get; }
+
+    /// <summary>(image, target, θ, noise, Adam state, scalars) → (θ', m', v', per-sample loss): one step per run.</summary>
+    public OnnxModel Step { get; }
+
+    /// <summary>The graphs' input and output names.</summary>
+    public CdNames Names { get; }
+
+    /// <summary>The model tensor the mask must keep (the logits output, or the CD-F feature map).</summary>
+    public string Matched { get; }
+
+    /// <summary>The image input's shape, [N,C,H,W] (N dynamic unless the model fixes it).</summary>
+    public TensorShape ImageShape { get; }
+
+    /// <summary>The matched tensor's shape.</summary>
+    public TensorShape TargetShape { get; }
+
+    /// <summary>The opset the step graph is written at.</summary>
+    public long Opset { get; }
+
+    /// <summary>Nodes added by the backward pass.</summary>
+    public int BackwardNodeCount { get; }
+}

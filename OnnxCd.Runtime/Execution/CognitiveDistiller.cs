@@ -1,0 +1,180 @@
+using Microsoft.ML.OnnxRuntime;
+using OnnxCd.Runtime.Distillation;
+using OnnxCd.Runtime.Graph;
+
+namespace OnnxCd.Runtime.Execution;
+
+/// <summary>The masks of a batch and their scores.</summary>
+/// <param name="Masks">The learned masks, [N,1,H,W], values in (0,1).</param>
+/// <param name="MaskShape">The dimensions of <paramref name="Masks"/>.</param>
+/// <param name="L1">Σ of each mask (the CD score; small means suspicious), [N].</param>
+/// <param name="Loss">The per-sample objective at the last step, [N].</param>
+public sealed record CdResult(float[] Masks, long[] MaskShape, float[] L1, float[] Loss);
+
+/// <summary>
+/// Cognitive Distillation on ONNX Runtime for one model: the graphs are built and the sessions
+/// created once, then any number of image batches can be distilled. Not thread-safe; owns native
+/// sessions and buffers, released by <see cref="Dispose"/>.
+/// </summary>
+/// <example>
+/// <code>
+/// using var cd = CognitiveDistiller.Create(OnnxModel.Load("model.onnx"), new CdOptions(), [1, 3, 32, 32], new ExecutionOptions());
+/// CdResult result = cd.Distill(images, [n, 3, 32, 32]);   // result.L1[i] small → suspicious
+/// </code>
+/// </example>
+public sealed class CognitiveDistiller : IDisposable
+{
+    private readonly InferenceSession _reference;
+    private readonly InferenceSession _step;
+    private readonly NoiseSource _noise;
+    private readonly Dictionary<int, StepLoop> _loops = [];
+
+    private CognitiveDistiller(CdGraphs graphs, CdOptions options, CreatedSession reference, CreatedSession step, NoiseSource noise, int batchSize)
+    {
+        Graphs = graphs;
+        Options = options;
+        _reference = reference.Session;
+        _step = step.Session;
+        Provider = step.Provider;
+        FallbackReason = step.FallbackReason;
+        _noise = noise;
+        BatchSize = graphs.ImageShape.IsDynamic(0) ? batchSize : (int)graphs.ImageShape[0];
+    }
+
+    /// <summary>The graphs that run.</summary>
+    public CdGraphs Graphs { get; }
+
+    /// <summary>The hyper-parameters in use.</summary>
+    public CdOptions Options { get; }
+
+    /// <summary>The provider that runs the step graph.</summary>
+    public string Provider { get; }
+
+    /// <summary>Why <c>--device auto</c> fell back to the CPU, or null.</summary>
+    public string? FallbackReason { get; }
+
+    /// <summary>Samples per run (the model's own batch size when it fixes one).</summary>
+    public int BatchSize { get; }
+
+    /// <summary>Builds the graphs for images of <paramref name="imageDims"/> ([N,C,H,W]) and creates the sessions.</summary>
+    /// <param name="model">The classifier.</param>
+    /// <param name="options">CD hyper-parameters.</param>
+    /// <param name="imageDims">Image dimensions; N does not matter.</param>
+    /// <param name="execution">Device and threads.</param>
+    /// <param name="batchSize">Samples per run (ignored when the model fixes its batch size).</param>
+    /// <param name="noise">The noise colours; null for <see cref="NoiseSource.Seeded"/> with the options' seed.</param>
+    public static CognitiveDistiller Create(OnnxModel model, CdOptions options, long[] imageDims, ExecutionOptions execution, int batchSize = 64, NoiseSource? noise = null)
+    {
+        ArgumentNullException.ThrowIfNull(execution);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var graphs = CdGraphBuilder.Build(model, options, imageDims);
+        var reference = SessionFactory.Create(graphs.Reference.ToBytes(), execution, graphs.Reference.Description);
+        try
+        {
+            var step = SessionFactory.Create(graphs.Step.ToBytes(), execution, graphs.Step.Description);
+            return new CognitiveDistiller(graphs, options, reference, step, noise ?? NoiseSource.Seeded(options.Seed), batchSize);
+        }
+        catch
+        {
+            reference.Session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Distils every image, in batches of <see cref="BatchSize"/>.</summary>
+    /// <param name="images">Images [N,C,H,W] with values in [0,1].</param>
+    /// <param name="shape">The dimensions of <paramref name="images"/>.</param>
+    /// <param name="firstSample">The dataset index of the first image: it selects the noise, so a sample gets the same mask however the data is batched.</param>
+    /// <param name="progress">Called with the number of images done after each batch.</param>
+    /// <exception cref="DataException">The images have another shape, or values outside [0,1].</exception>
+    public CdResult Distill(float[] images, long[] shape, long firstSample = 0, Action<long>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(shape);
+        CheckImages(images, shape);
+        long n = shape[0], channels = shape[1], height = shape[2], width = shape[3];
+        _noise.Check(Options.Steps, firstSample + n, (int)channels);
+        var perImage = channels * height * width;
+        var perMask = height * width;
+        var masks = new float[n * perMask];
+        var l1 = new float[n];
+        var loss = new float[n];
+        for (long start = 0; start < n; start += BatchSize)
+        {
+            var count = (int)Math.Min(BatchSize, n - start);
+            var loop = LoopFor(Graphs.ImageShape.IsDynamic(0) ? count : BatchSize, shape);
+            Array.Clear(loop.Images);
+            Array.Copy(images, start * perImage, loop.Images, 0, count * perImage);
+            using (var runOptions = new RunOptions())
+            {
+                _reference.Run(runOptions, [Graphs.Names.Image], [loop.ImageValue], [Graphs.Names.Target], [loop.TargetValue]);
+            }
+
+            var (theta, lastLoss) = loop.Run(Options, _noise, firstSample + start);
+            for (var i = 0; i < count; i++)
+            {
+                double sum = 0;
+                for (var p = 0; p < perMask; p++)
+                {
+                    var m = (MathF.Tanh(theta[(i * perMask) + p]) + 1) / 2;
+                    masks[((start + i) * perMask) + p] = m;
+                    sum += m;
+                }
+
+                l1[start + i] = (float)sum;
+                loss[start + i] = lastLoss[i];
+            }
+
+            progress?.Invoke(start + count);
+        }
+
+        return new CdResult(masks, [n, 1, height, width], l1, loss);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        foreach (var loop in _loops.Values)
+        {
+            loop.Dispose();
+        }
+
+        _step.Dispose();
+        _reference.Dispose();
+    }
+
+    private StepLoop LoopFor(int batch, long[] shape)
+    {
+        if (!_loops.TryGetValue(batch, out var loop))
+        {
+            // Keep the full-size loop and at most one other (the last, partial batch).
+            foreach (var stale in _loops.Where(kv => kv.Key != BatchSize).ToList())
+            {
+                stale.Value.Dispose();
+                _loops.Remove(stale.Key);
+            }
+
+            _loops[batch] = loop = new StepLoop(_step, Graphs.Names, batch, shape, [batch, .. Graphs.TargetShape.Dims.Skip(1)]);
+        }
+
+        return loop;
+    }
+
+    private void CheckImages(float[] images, long[] shape)
+    {
+        var expected = Graphs.ImageShape;
+        if (shape.Length != 4 || shape[1] != expected[1] || shape[2] != expected[2] || shape[3] != expected[3] || images.LongLength != shape.Aggregate(1L, (a, b) => a * b))
+        {
+            throw new DataException($"Images of shape {TensorShape.Format(shape)} ({images.LongLength} values) do not fit the model input {expected} (? is the batch axis).");
+        }
+
+        for (long i = 0; i < images.LongLength; i++)
+        {
+            if (!(images[i] >= 0 && images[i] <= 1))
+            {
+                var perImage = shape[1] * shape[2] * shape[3];
+                throw new DataException($"Image {i / perImage} has value {images[i]} at element {i % perImage}; CD works on pixels in [0,1]. Scale the images to [0,1], and give --mean/--std when the model expects normalised input.");
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using Microsoft.ML.OnnxRuntime;
+using OnnxCd.Runtime.Distillation;
+
+namespace OnnxCd.Runtime.Execution;
+
+/// <summary>
+/// Runs the CD step graph for one batch size. Every buffer is allocated once: the images and
+/// targets, two sets of (θ, m, v) that the steps ping-pong between (step k reads set A and writes
+/// set B, step k + 1 the reverse), the per-sample loss, the noise and the two scalars. A step
+/// allocates nothing; only the per-step inputs (noise, scalars) are re-bound, since a provider on
+/// another device copies host inputs when they are bound.
+/// </summary>
+internal sealed class StepLoop : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly CdNames _names;
+    private readonly OrtIoBinding _binding;
+    private readonly RunOptions _runOptions = new();
+    private readonly List<IDisposable> _owned = [];
+    private readonly float[] _theta;
+    private readonly float[] _loss;
+    private readonly float[] _noise;
+    private readonly float[] _negStepSize = new float[1];
+    private readonly float[] _correction = new float[1];
+    private readonly (float[] Theta, float[] M, float[] V)[] _state;
+    private readonly (OrtValue Theta, OrtValue M, OrtValue V)[] _stateValues;
+    private readonly OrtValue _imageValue, _targetValue, _lossValue, _noiseValue, _negStepValue, _correctionValue;
+
+    public StepLoop(InferenceSession session, CdNames names, int batch, long[] imageDims, long[] targetDims)
+    {
+        _session = session;
+        _names = names;
+        Batch = batch;
+        long channels = imageDims[1], height = imageDims[2], width = imageDims[3];
+        var maskDims = new long[] { batch, 1, height, width };
+        var maskSize = (int)(batch * height * width);
+        Images = new float[batch * channels * height * width];
+        Targets = new float[batch * targetDims.Skip(1).Aggregate(1L, (a, b) => a * b)];
+        _theta = new float[maskSize];
+        _loss = new float[batch];
+        _noise = new float[batch * channels];
+        _state = [(new float[maskSize], new float[maskSize], new float[maskSize]), (new float[maskSize], new float[maskSize], new float[maskSize])];
+        _stateValues = _state.Select(s => (Own(OrtValue.CreateTensorValueFromMemory(s.Theta, maskDims)), Own(OrtValue.CreateTensorValueFromMemory(s.M, maskDims)), Own(OrtValue.CreateTensorValueFromMemory(s.V, maskDims)))).ToArray();
+        _imageValue = Own(OrtValue.CreateTensorValueFromMemory(Images, [batch, channels, height, width]));
+        _targetValue = Own(OrtValue.CreateTensorValueFromMemory(Targets, [batch, .. targetDims.Skip(1)]));
+        _lossValue = Own(OrtValue.CreateTensorValueFromMemory(_loss, [batch]));
+        _noiseValue = Own(OrtValue.CreateTensorValueFromMemory(_noise, [batch, channels, 1, 1]));
+        _negStepValue = Own(OrtValue.CreateTensorValueFromMemory(_negStepSize, []));
+        _correctionValue = Own(OrtValue.CreateTensorValueFromMemory(_correction, []));
+        _binding = Own(session.CreateIoBinding());
+        _owned.Add(_runOptions);
+    }
+
+    /// <summary>The number of samples per run.</summary>
+    public int Batch { get; }
+
+    /// <summary>The images of the current batch, [batch,C,H,W]; the caller fills it.</summary>
+    public float[] Images { get; }
+
+    /// <summary>The reference outputs of the current batch; the caller fills it.</summary>
+    public OrtValue TargetValue => _targetValue;
+
+    /// <summary>The target buffer behind <see cref="TargetValue"/>.</summary>
+    public float[] Targets { get; }
+
+    /// <summary>The images as an OrtValue over <see cref="Images"/>.</summary>
+    public OrtValue ImageValue => _imageValue;
+
+    /// <summary>Runs every step for the current <see cref="Images"/> and <see cref="Targets"/>; returns the final θ and the last per-sample loss (views valid until the next run).</summary>
+    public (float[] Theta, float[] Loss) Run(CdOptions options, NoiseSource noise, long firstSample)
+    {
+        var channels = _noise.Length / Batch;
+        Array.Fill(_state[0].Theta, options.InitialTheta);
+        Array.Clear(_state[0].M);
+        Array.Clear(_state[0].V);
+        _binding.BindInput(_names.Image, _imageValue);
+        _binding.BindInput(_names.Target, _targetValue);
+        _binding.BindOutput(_names.Loss, _lossValue);
+        var current = 0;
+        for (var step = 1; step <= options.Steps; step++)
+        {
+            noise.Fill(_noise, step - 1, firstSample, Batch, channels);
+            _negStepSize[0] = (float)-(options.EffectiveLearningRate / (1 - Math.Pow(options.Beta1, step)));
+            _correction[0] = (float)Math.Sqrt(1 - Math.Pow(options.Beta2, step));
+            var (source, target) = (_stateValues[current], _stateValues[1 - current]);
+            _binding.BindInput(_names.Noise, _noiseValue);
+            _binding.BindInput(_names.NegStepSize, _negStepValue);
+            _binding.BindInput(_names.BiasCorrection2Sqrt, _correctionValue);
+            _binding.BindInput(_names.Theta, source.Theta);
+            _binding.BindInput(_names.AdamM, source.M);
+            _binding.BindInput(_names.AdamV, source.V);
+            _binding.BindOutput(_names.ThetaNext, target.Theta);
+            _binding.BindOutput(_names.AdamMNext, target.M);
+            _binding.BindOutput(_names.AdamVNext, target.V);
+            _session.RunWithBinding(_runOptions, _binding);
+            current = 1 - current;
+        }
+
+        _binding.SynchronizeBoundOutputs();
+        Array.Copy(_state[current].Theta, _theta, _theta.Length);
+        return (_theta, _loss);
+    }
+
+    public void Dispose()
+    {
+        foreach (var owned in Enumerable.Reverse(_owned))
+        {
+            owned.Dispose();
+        }
+    }
+
+    private T Own<T>(T value)
+        where T : IDisposable
+    {
+        _owned.Add(value);
+        return value;
+    }
+}

@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""OnnxCd's PyTorch reference implementation of Cognitive Distillation, and its parity fixtures.
+
+cognitive_distillation() follows the published algorithm as the original code implements it
+(../shared/docs/cd-algorithm.md, section 1): m = (tanh θ + 1)/2 with θ starting at 1,
+x_cp = x·m + (1 − m)·δ with one colour δ per image and channel per step, per-sample loss
+mean|f(x_cp) − f(x)| + α·Σm + β·TV(m) with squared-difference TV over H·W, Adam with betas
+(0.1, 0.1). The noise is an argument ([steps, N, C]) so OnnxCd can replay it exactly.
+
+One difference from the original is a parameter: the original differentiates the batch *mean* of
+the per-sample losses; OnnxCd differentiates their *sum* (each sample then evolves as it would
+alone, whatever the batch size). `reduction` selects either; the fixtures use 'sum'.
+
+Fixtures (read by OnnxCd.Tests/Distillation/ReferenceParityTests.cs), written under
+OUT/<model>/ for a small CNN and a small ResNet trained briefly on Fashion-MNIST: model.onnx
+(outputs 'logits' and 'features'), images.npy float32 [N,C,H,W] (16 test images, dithered),
+noise.npy float32 [100,N,C], and for mode in (logits, features) and steps in (10, 100):
+masks_<mode>_<steps>.npy float32 [N,1,H,W] and l1_<mode>_<steps>.npy float32 [N].
+
+Usage: /usr/bin/python3 tools/reference_cd.py [--out DIR] [--compare-reduction]
+"""
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+import torchvision
+from torch import nn
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from train_fmnist_cnn import SmallCnn, read_idx  # noqa: E402
+
+DEFAULTS = {"logits": {"lr": 0.1, "alpha": 0.01, "beta": 1.0}, "features": {"lr": 0.05, "alpha": 0.001, "beta": 10.0}}
+
+
+def total_variation(mask):
+    """Squared-difference total variation per sample, divided by c·h·w (the original's formula)."""
+    _, c, h, w = mask.shape
+    tv_h = torch.pow(mask[:, :, 1:, :] - mask[:, :, :-1, :], 2).sum(dim=[1, 2, 3])
+    tv_w = torch.pow(mask[:, :, :, 1:] - mask[:, :, :, :-1], 2).sum(dim=[1, 2, 3])
+    return (tv_h + tv_w) / (c * h * w)
+
+
+def cognitive_distillation(forward, images, noise, steps, lr, alpha, beta, betas=(0.1, 0.1), eps=1e-8, reduction="sum"):
+    """Returns the masks [N,1,H,W] after `steps` Adam steps; forward(x) gives the tensor to keep."""
+    b, c, h, w = images.shape
+    theta = torch.ones(b, 1, h, w, requires_grad=True)
+    optimiser = torch.optim.Adam([theta], lr=lr, betas=betas, eps=eps)
+    with torch.no_grad():
+        target = forward(images).detach()
+    for t in range(steps):
+        optimiser.zero_grad()
+        mask = (torch.tanh(theta) + 1) / 2
+        blended = images * mask + (1 - mask) * noise[t].view(b, c, 1, 1)
+        distance = (forward(blended) - target).abs().flatten(1).mean(1)
+        loss = distance + alpha * mask.abs().sum(dim=[1, 2, 3]) + beta * total_variation(mask)
+        (loss.sum() if reduction == "sum" else loss.mean()).backward()
+        optimiser.step()
+    return ((torch.tanh(theta) + 1) / 2).detach()
+
+
+class WithFeatures(nn.Module):
+    """Returns (logits, features): features is the map before global pooling."""
+
+    def __init__(self, stem, head):
+        super().__init__()
+        self.stem, self.head = stem, head
+
+    def forward(self, x):
+        features = self.stem(x)
+        return self.head(features), features
+
+
+def small_cnn():
+    model = SmallCnn()
+    return WithFeatures(model.features, nn.Sequential(model.pool, nn.Flatten(1), model.classifier))
+
+
+def small_resnet():
+    """A ResNet-style classifier from torchvision's BasicBlock: 16, 32 and 64 channels, two stride-2 stages."""
+    block = torchvision.models.resnet.BasicBlock
+
+    def down(cin, cout):
+        return nn.Sequential(nn.Conv2d(cin, cout, 1, stride=2, bias=False), nn.BatchNorm2d(cout))
+
+    stem = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1, bias=False), nn.BatchNorm2d(16), nn.ReLU(),
+                         block(16, 16), block(16, 32, stride=2, downsample=down(16, 32)), block(32, 64, stride=2, downsample=down(32, 64)))
+    return WithFeatures(stem, nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(1), nn.Linear(64, 10)))
+
+
+def train(model, images, labels, samples, gen):
+    """One quick epoch on a Fashion-MNIST subset: CD on an untrained model has nothing to keep and every mask collapses."""
+    optimiser = torch.optim.Adam(model.parameters(), lr=2e-3)
+    order = torch.randperm(len(images), generator=gen)[:samples]
+    model.train()
+    for start in range(0, samples, 128):
+        idx = order[start:start + 128]
+        loss = nn.functional.cross_entropy(model(images[idx])[0], labels[idx])
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+    return model.eval()
+
+
+def fmnist(split, count=None):
+    images = read_idx(f"/usr/share/datasets/fashion-mnist/{split}-images-idx3-ubyte.gz")[:count].astype(np.float32) / 255
+    labels = read_idx(f"/usr/share/datasets/fashion-mnist/{split}-labels-idx1-ubyte.gz")[:count].astype(np.int64)
+    return torch.from_numpy(images).unsqueeze(1).contiguous(), torch.from_numpy(labels)
+
+
+def make(name, model, images, out_dir, gen, compare_reduction):
+    path = os.path.join(out_dir, name)
+    os.makedirs(path, exist_ok=True)
+    n, c = images.shape[:2]
+    noise = torch.rand(100, n, c, generator=gen)
+    torch.onnx.export(model, images[:2], os.path.join(path, "model.onnx"), opset_version=17,
+                      input_names=["input"], output_names=["logits", "features"],
+                      dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}, "features": {0: "batch"}})
+    np.save(os.path.join(path, "images.npy"), images.numpy())
+    np.save(os.path.join(path, "noise.npy"), noise.numpy())
+    meta = {"model": name, "torch": torch.__version__, "images": list(images.shape), "reduction": "sum",
+            "training": "one pass over 20,000 Fashion-MNIST training images, Adam lr 2e-3", "runs": {}}
+    for mode, pick in (("logits", 0), ("features", 1)):
+        forward = (lambda x, pick=pick: model(x)[pick])
+        for steps in (10, 100):
+            hp = DEFAULTS[mode]
+            masks = cognitive_distillation(forward, images, noise, steps, hp["lr"], hp["alpha"], hp["beta"])
+            np.save(os.path.join(path, f"masks_{mode}_{steps}.npy"), masks.numpy())
+            np.save(os.path.join(path, f"l1_{mode}_{steps}.npy"), masks.sum(dim=[1, 2, 3]).numpy())
+            meta["runs"][f"{mode}_{steps}"] = dict(hp, steps=steps)
+            if compare_reduction and steps == 100:
+                mean_masks = cognitive_distillation(forward, images, noise, steps, hp["lr"], hp["alpha"], hp["beta"], reduction="mean")
+                l1_sum, l1_mean = masks.sum(dim=[1, 2, 3]), mean_masks.sum(dim=[1, 2, 3])
+                rel = ((l1_mean - l1_sum).abs() / l1_sum).numpy()
+                print(f"{name} {mode}: batch-mean vs sum reduction over {n} samples: median relative L1 difference "
+                      f"{np.median(rel):.2e}, worst {rel.max():.2e}", flush=True)
+    with open(os.path.join(path, "meta.json"), "w") as f:
+        json.dump(meta, f, indent=2)
+    print(f"{name}: ok", flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", default=os.path.join(HERE, "..", "OnnxCd.Tests", "TestData", "generated", "cd"))
+    parser.add_argument("--compare-reduction", action="store_true", help="also run the original batch-mean form and print how far it is from the sum")
+    args = parser.parse_args()
+    torch.set_num_threads(max(1, os.cpu_count() or 1))
+    gen = torch.Generator().manual_seed(0)
+    torch.manual_seed(0)
+    train_images, train_labels = fmnist("train")
+    test_images, _ = fmnist("t10k", 16)
+    # Dither below one grey level: Fashion-MNIST's black backgrounds make exact ties inside max
+    # pooling, where the gradient goes to whichever tied element an implementation's rounding
+    # favours; PyTorch and ONNX Runtime then diverge for reasons that have nothing to do with CD.
+    test_images = test_images * (254 / 255) + torch.rand(test_images.shape, generator=gen) / 255
+    for name, build in (("small_cnn", small_cnn), ("small_resnet", small_resnet)):
+        model = train(build(), train_images, train_labels, 20000, gen)
+        make(name, model, test_images, args.out, gen, args.compare_reduction)
+
+
+if __name__ == "__main__":
+    main()
