@@ -13,11 +13,11 @@ alone, whatever the batch size). `reduction` selects either; the fixtures use 's
 
 Fixtures (read by OnnxCd.Tests/Distillation/ReferenceParityTests.cs), written under
 OUT/<model>/ for a small CNN and a small ResNet trained briefly on Fashion-MNIST: model.onnx
-(outputs 'logits' and 'features'), images.npy float32 [N,C,H,W] (16 test images, dithered),
+(outputs 'logits' and 'features'), images.npy float32 [N,C,H,W] (64 test images, dithered),
 noise.npy float32 [100,N,C], and for mode in (logits, features) and steps in (10, 100):
 masks_<mode>_<steps>.npy float32 [N,1,H,W] and l1_<mode>_<steps>.npy float32 [N].
 
-Usage: /usr/bin/python3 tools/reference_cd.py [--out DIR] [--compare-reduction]
+Usage: /usr/bin/python3 tools/reference_cd.py [--out DIR] [--seed 0] [--compare-reduction]
 """
 import argparse
 import json
@@ -145,13 +145,15 @@ def make(name, model, images, out_dir, gen, compare_reduction):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default=os.path.join(HERE, "..", "OnnxCd.Tests", "TestData", "generated", "cd"))
+    parser.add_argument("--seed", type=int, default=0, help="seed of training, dither and noise")
     parser.add_argument("--compare-reduction", action="store_true", help="also run the original batch-mean form and print how far it is from the sum")
     args = parser.parse_args()
-    torch.set_num_threads(max(1, os.cpu_count() or 1))
-    gen = torch.Generator().manual_seed(0)
-    torch.manual_seed(0)
+    # One thread: the trained weights, and so the fixtures, are then the same on every machine.
+    torch.set_num_threads(1)
+    gen = torch.Generator().manual_seed(args.seed)
+    torch.manual_seed(args.seed)
     train_images, train_labels = fmnist("train")
-    test_images, _ = fmnist("t10k", 16)
+    test_images, _ = fmnist("t10k", 64)
     # Dither below one grey level: Fashion-MNIST's black backgrounds make exact ties inside max
     # pooling, where the gradient goes to whichever tied element an implementation's rounding
     # favours; PyTorch and ONNX Runtime then diverge for reasons that have nothing to do with CD.

@@ -50,7 +50,7 @@ public static class CdGraphBuilder
         });
         var gradient = GradientBuilder.Build(objective, GradientRequest.OfLoss(total, names.Theta), objectiveShapes);
         var step = AppendAdam(context, gradient, objectiveShapes[names.Theta]);
-        return new CdGraphs(reference, step, names, matched, context.ImageInfo.Shape, context.TargetInfo.Shape, gradient.Opset, gradient.BackwardNodeCount);
+        return new CdGraphs(reference, objective, step, names, matched, context.ImageInfo.Shape, context.TargetInfo.Shape, gradient.Opset, gradient.BackwardNodeCount);
     }
 
     private static string SingleImageInput(OnnxModel model, long[] imageDims)

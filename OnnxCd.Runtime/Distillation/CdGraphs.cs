@@ -5,9 +5,10 @@ namespace OnnxCd.Runtime.Distillation;
 /// <summary>The two graphs CD runs: the reference forward pass (once per batch) and the optimisation step.</summary>
 public sealed class CdGraphs
 {
-    internal CdGraphs(OnnxModel reference, OnnxModel step, CdNames names, string matched, TensorShape imageShape, TensorShape targetShape, long opset, int backwardNodes)
+    internal CdGraphs(OnnxModel reference, OnnxModel objective, OnnxModel step, CdNames names, string matched, TensorShape imageShape, TensorShape targetShape, long opset, int backwardNodes)
     {
         Reference = reference;
+        Objective = objective;
         Step = step;
         Names = names;
         Matched = matched;
@@ -19,6 +20,9 @@ public sealed class CdGraphs
 
     /// <summary>image → (normalisation) → model → the matched tensor, output as <see cref="CdNames.Target"/>.</summary>
     public OnnxModel Reference { get; }
+
+    /// <summary>(image, target, θ, noise) → per-sample objective: the step graph before differentiation and the Adam update.</summary>
+    internal OnnxModel Objective { get; }
 
     /// <summary>(image, target, θ, noise, Adam state, scalars) → (θ', m', v', per-sample loss): one step per run.</summary>
     public OnnxModel Step { get; }

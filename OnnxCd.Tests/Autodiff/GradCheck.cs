@@ -15,21 +15,26 @@ internal static class GradCheck
     public static void Verify(GradCase c, int seed)
     {
         var graph = c.Build();
-        var model = graph.Build();
-        var shapes = TensorShapes.Infer(model, graph.InputDims);
+        VerifyModel(c.Name, graph.Build(), graph.InputDims, c.Samplers, c.Tol, seed);
+    }
+
+    /// <summary>The same check for any model: every float input differentiated, every float output given a cotangent.</summary>
+    public static void VerifyModel(string name, OnnxModel model, IReadOnlyDictionary<string, long[]> inputDims, IReadOnlyDictionary<string, Sampler> samplers, Tolerance tolerance, int seed)
+    {
+        var shapes = TensorShapes.Infer(model, inputDims);
         var wrt = model.InputNames.Where(n => shapes[n].IsFloat).ToArray();
         var outputs = model.OutputNames.Where(n => shapes[n].IsFloat).ToArray();
         var gradient = GradientBuilder.Build(model, new GradientRequest { Wrt = wrt, Cotangents = outputs }, shapes);
 
         var random = new Random(seed);
-        var x = wrt.ToDictionary(n => n, n => c.Samplers.GetValueOrDefault(n, Sampler.Uniform(-2, 2)).Draw(random, Count(graph.InputDims[n])));
+        var x = wrt.ToDictionary(n => n, n => samplers.GetValueOrDefault(n, Sampler.Uniform(-2, 2)).Draw(random, Count(inputDims[n])));
         var t = wrt.ToDictionary(n => n, n => Normal(random, x[n].Length));
 
         using var forward = new OrtRun(model);
-        var y0 = forward.Run(Feed(graph, wrt, x, shapes), outputs);
+        var y0 = forward.Run(Feed(inputDims, wrt, x, shapes), outputs);
         var cotangents = outputs.ToDictionary(n => n, n => Normal(random, y0[n].Values.Length));
 
-        var feed = Feed(graph, wrt, x, shapes);
+        var feed = Feed(inputDims, wrt, x, shapes);
         foreach (var output in outputs)
         {
             feed[gradient.CotangentInputs[output]] = (cotangents[output], y0[output].Dims, shapes[output].ElementType);
@@ -41,20 +46,20 @@ internal static class GradCheck
 
         double Loss(double sign)
         {
-            var shifted = wrt.ToDictionary(n => n, n => x[n].Zip(t[n], (a, b) => a + (sign * c.Tol.Eps * b)).ToArray());
-            var y = forward.Run(Feed(graph, wrt, shifted, shapes), outputs);
+            var shifted = wrt.ToDictionary(n => n, n => x[n].Zip(t[n], (a, b) => a + (sign * tolerance.Eps * b)).ToArray());
+            var y = forward.Run(Feed(inputDims, wrt, shifted, shapes), outputs);
             return outputs.Sum(o => Dot(y[o].Values, cotangents[o]));
         }
 
-        var numeric = (Loss(+1) - Loss(-1)) / (2 * c.Tol.Eps);
+        var numeric = (Loss(+1) - Loss(-1)) / (2 * tolerance.Eps);
         Assert.True(
-            c.Tol.Passes(analytic, numeric),
-            $"VJP check failed for {c.Name} (seed {seed}, tolerance {c.Tol}): <g,t> = {analytic:R}, finite difference = {numeric:R}, " +
+            tolerance.Passes(analytic, numeric),
+            $"VJP check failed for {name} (seed {seed}, tolerance {tolerance}): <g,t> = {analytic:R}, finite difference = {numeric:R}, " +
             $"error {Math.Abs(analytic - numeric):E3}; inputs {string.Join(", ", wrt.Select(w => $"{w}{shapes[w].Shape}"))}, {gradient.BackwardNodeCount} backward nodes.");
     }
 
-    private static Dictionary<string, (double[], long[], DataType)> Feed(TestGraph graph, string[] wrt, Dictionary<string, double[]> values, TensorShapes shapes) =>
-        wrt.ToDictionary(n => n, n => (values[n], graph.InputDims[n], shapes[n].ElementType), StringComparer.Ordinal);
+    private static Dictionary<string, (double[], long[], DataType)> Feed(IReadOnlyDictionary<string, long[]> inputDims, string[] wrt, Dictionary<string, double[]> values, TensorShapes shapes) =>
+        wrt.ToDictionary(n => n, n => (values[n], inputDims[n], shapes[n].ElementType), StringComparer.Ordinal);
 
     private static int Count(long[] dims) => (int)dims.Aggregate(1L, (a, b) => a * b);
 

@@ -27,11 +27,11 @@ public sealed class TorchvisionParityTests
         "squeezenet1_1", "shufflenet_v2_x0_5", "mnasnet0_5", "mobilenet_v3_small", "efficientnet_b0",
         "regnet_y_400mf", "googlenet", "resnext50_32x4d", "convnext_tiny", "vit_b_16");
 
-    [TorchFixtureTheory]
+    [TorchFixtureTheory("torchvision")]
     [MemberData(nameof(Architectures))]
     public void Vjp_MatchesTorchAutograd(string architecture)
     {
-        var dir = Path.Combine(RepositoryPaths.TorchvisionFixtures, architecture);
+        var dir = Path.Combine(RepositoryPaths.Generated("torchvision"), architecture);
         Assert.True(Directory.Exists(dir), $"Fixture {dir} is missing: the generator failed for {architecture}.");
         var x = NpyFile.Read(Path.Combine(dir, "input.npy"));
         var c = NpyFile.Read(Path.Combine(dir, "cotangent.npy"));

@@ -5,8 +5,8 @@ internal static class RepositoryPaths
 {
     public static string Root { get; } = FindRoot();
 
-    /// <summary>Where tools/make_torchvision_fixtures.py writes its fixtures (not committed).</summary>
-    public static string TorchvisionFixtures => Path.Combine(Root, "OnnxCd.Tests", "TestData", "generated", "torchvision");
+    /// <summary>Where the tools write generated fixtures (not committed): "torchvision" (tools/make_torchvision_fixtures.py) or "cd" (tools/reference_cd.py).</summary>
+    public static string Generated(string fixtures) => Path.Combine(Root, "OnnxCd.Tests", "TestData", "generated", fixtures);
 
     public static string OnnxModels => Path.Combine(Root, "onnx-models");
 

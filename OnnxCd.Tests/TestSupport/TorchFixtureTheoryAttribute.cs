@@ -6,12 +6,14 @@ namespace OnnxCd.Tests.TestSupport;
 /// </summary>
 internal sealed class TorchFixtureTheoryAttribute : TheoryAttribute
 {
-    public TorchFixtureTheoryAttribute()
+    /// <param name="fixtures">The folder under TestData/generated: "torchvision" or "cd".</param>
+    public TorchFixtureTheoryAttribute(string fixtures)
     {
-        if (!Directory.Exists(RepositoryPaths.TorchvisionFixtures))
+        if (!Directory.Exists(RepositoryPaths.Generated(fixtures)))
         {
-            Skip = $"PyTorch fixtures are not generated ({RepositoryPaths.TorchvisionFixtures} is missing): run " +
-                "'/usr/bin/python3 tools/make_torchvision_fixtures.py' (needs Debian's python3-torch, python3-torchvision, python3-onnx), as .ci/run does.";
+            var tool = fixtures == "cd" ? "tools/reference_cd.py" : "tools/make_torchvision_fixtures.py";
+            Skip = $"PyTorch fixtures are not generated ({RepositoryPaths.Generated(fixtures)} is missing): run " +
+                $"'/usr/bin/python3 {tool}' (needs Debian's python3-torch, python3-torchvision, python3-onnx and dataset-fashion-mnist), as .ci/run does.";
         }
     }
 }
