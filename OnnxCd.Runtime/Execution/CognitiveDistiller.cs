@@ -154,7 +154,8 @@ public sealed class CognitiveDistiller : IDisposable
                 _loops.Remove(stale.Key);
             }
 
-            _loops[batch] = loop = new StepLoop(_step, Graphs.Names, batch, shape, [batch, .. Graphs.TargetShape.Dims.Skip(1)]);
+            var hostInputsCopied = !Provider.StartsWith("CPU", StringComparison.Ordinal);
+            _loops[batch] = loop = new StepLoop(_step, Graphs.Names, batch, shape, [batch, .. Graphs.TargetShape.Dims.Skip(1)], hostInputsCopied);
         }
 
         return loop;

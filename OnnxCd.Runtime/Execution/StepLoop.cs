@@ -5,16 +5,18 @@ namespace OnnxCd.Runtime.Execution;
 
 /// <summary>
 /// Runs the CD step graph for one batch size. Every buffer is allocated once: the images and
-/// targets, two sets of (θ, m, v) that the steps ping-pong between (step k reads set A and writes
-/// set B, step k + 1 the reverse), the per-sample loss, the noise and the two scalars. A step
-/// allocates nothing; only the per-step inputs (noise, scalars) are re-bound, since a provider on
-/// another device copies host inputs when they are bound.
+/// targets, two sets of (θ, m, v) that the steps ping-pong between, the per-sample loss, the noise
+/// and the two scalars; and two IOBindings are made once, one reading set A and writing set B, the
+/// other the reverse. A step on the CPU provider only refills the noise and scalar buffers and runs
+/// the next binding. A provider on another device copies host inputs when they are bound, so there
+/// the per-step inputs are bound again before each run.
 /// </summary>
 internal sealed class StepLoop : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly CdNames _names;
-    private readonly OrtIoBinding _binding;
+    private readonly OrtIoBinding[] _bindings;
+    private readonly bool _rebindHostInputs;
     private readonly RunOptions _runOptions = new();
     private readonly List<IDisposable> _owned = [];
     private readonly float[] _theta;
@@ -26,8 +28,9 @@ internal sealed class StepLoop : IDisposable
     private readonly (OrtValue Theta, OrtValue M, OrtValue V)[] _stateValues;
     private readonly OrtValue _imageValue, _targetValue, _lossValue, _noiseValue, _negStepValue, _correctionValue;
 
-    public StepLoop(InferenceSession session, CdNames names, int batch, long[] imageDims, long[] targetDims)
+    public StepLoop(InferenceSession session, CdNames names, int batch, long[] imageDims, long[] targetDims, bool rebindHostInputs)
     {
+        _rebindHostInputs = rebindHostInputs;
         _session = session;
         _names = names;
         Batch = batch;
@@ -47,7 +50,7 @@ internal sealed class StepLoop : IDisposable
         _noiseValue = Own(OrtValue.CreateTensorValueFromMemory(_noise, [batch, channels, 1, 1]));
         _negStepValue = Own(OrtValue.CreateTensorValueFromMemory(_negStepSize, []));
         _correctionValue = Own(OrtValue.CreateTensorValueFromMemory(_correction, []));
-        _binding = Own(session.CreateIoBinding());
+        _bindings = [Bind(0), Bind(1)];
         _owned.Add(_runOptions);
     }
 
@@ -73,30 +76,34 @@ internal sealed class StepLoop : IDisposable
         Array.Fill(_state[0].Theta, options.InitialTheta);
         Array.Clear(_state[0].M);
         Array.Clear(_state[0].V);
-        _binding.BindInput(_names.Image, _imageValue);
-        _binding.BindInput(_names.Target, _targetValue);
-        _binding.BindOutput(_names.Loss, _lossValue);
+        if (_rebindHostInputs)
+        {
+            foreach (var binding in _bindings)
+            {
+                binding.BindInput(_names.Image, _imageValue);
+                binding.BindInput(_names.Target, _targetValue);
+            }
+        }
+
         var current = 0;
         for (var step = 1; step <= options.Steps; step++)
         {
             noise.Fill(_noise, step - 1, firstSample, Batch, channels);
             _negStepSize[0] = (float)-(options.EffectiveLearningRate / (1 - Math.Pow(options.Beta1, step)));
             _correction[0] = (float)Math.Sqrt(1 - Math.Pow(options.Beta2, step));
-            var (source, target) = (_stateValues[current], _stateValues[1 - current]);
-            _binding.BindInput(_names.Noise, _noiseValue);
-            _binding.BindInput(_names.NegStepSize, _negStepValue);
-            _binding.BindInput(_names.BiasCorrection2Sqrt, _correctionValue);
-            _binding.BindInput(_names.Theta, source.Theta);
-            _binding.BindInput(_names.AdamM, source.M);
-            _binding.BindInput(_names.AdamV, source.V);
-            _binding.BindOutput(_names.ThetaNext, target.Theta);
-            _binding.BindOutput(_names.AdamMNext, target.M);
-            _binding.BindOutput(_names.AdamVNext, target.V);
-            _session.RunWithBinding(_runOptions, _binding);
+            var binding = _bindings[current];
+            if (_rebindHostInputs)
+            {
+                binding.BindInput(_names.Noise, _noiseValue);
+                binding.BindInput(_names.NegStepSize, _negStepValue);
+                binding.BindInput(_names.BiasCorrection2Sqrt, _correctionValue);
+            }
+
+            _session.RunWithBinding(_runOptions, binding);
             current = 1 - current;
         }
 
-        _binding.SynchronizeBoundOutputs();
+        _bindings[1 - current].SynchronizeBoundOutputs();
         Array.Copy(_state[current].Theta, _theta, _theta.Length);
         return (_theta, _loss);
     }
@@ -107,6 +114,26 @@ internal sealed class StepLoop : IDisposable
         {
             owned.Dispose();
         }
+    }
+
+    /// <summary>A binding that reads state set <paramref name="source"/> and writes the other one.</summary>
+    private OrtIoBinding Bind(int source)
+    {
+        var binding = Own(_session.CreateIoBinding());
+        var (from, to) = (_stateValues[source], _stateValues[1 - source]);
+        binding.BindInput(_names.Image, _imageValue);
+        binding.BindInput(_names.Target, _targetValue);
+        binding.BindInput(_names.Noise, _noiseValue);
+        binding.BindInput(_names.NegStepSize, _negStepValue);
+        binding.BindInput(_names.BiasCorrection2Sqrt, _correctionValue);
+        binding.BindInput(_names.Theta, from.Theta);
+        binding.BindInput(_names.AdamM, from.M);
+        binding.BindInput(_names.AdamV, from.V);
+        binding.BindOutput(_names.ThetaNext, to.Theta);
+        binding.BindOutput(_names.AdamMNext, to.M);
+        binding.BindOutput(_names.AdamVNext, to.V);
+        binding.BindOutput(_names.Loss, _lossValue);
+        return binding;
     }
 
     private T Own<T>(T value)
