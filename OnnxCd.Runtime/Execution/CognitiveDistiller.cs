@@ -164,6 +164,11 @@ public sealed class CognitiveDistiller : IDisposable
     private void CheckImages(float[] images, long[] shape)
     {
         var expected = Graphs.ImageShape;
+        if (shape.Length == 4 && shape[0] == 0)
+        {
+            throw new DataException("There are no images to distill (the array has 0 samples).");
+        }
+
         if (shape.Length != 4 || shape[1] != expected[1] || shape[2] != expected[2] || shape[3] != expected[3] || images.LongLength != shape.Aggregate(1L, (a, b) => a * b))
         {
             throw new DataException($"Images of shape {TensorShape.Format(shape)} ({images.LongLength} values) do not fit the model input {expected} (? is the batch axis).");

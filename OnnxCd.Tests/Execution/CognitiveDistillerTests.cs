@@ -83,6 +83,13 @@ public sealed class CognitiveDistillerTests
     }
 
     [Fact]
+    public void NoImages_IsADataError()
+    {
+        using var cd = CognitiveDistiller.Create(ShippedSamples.Model(), new CdOptions { Steps = 1 }, [1, 1, 28, 28], new ExecutionOptions());
+        Assert.Contains("no images", Assert.Throws<DataException>(() => cd.Distill([], [0, 1, 28, 28])).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void NoiseFileWithTooFewSamples_IsRefused()
     {
         var (images, shape) = ShippedSamples.Images();
