@@ -37,9 +37,10 @@ public static class CdGraphBuilder
         var shapes = TensorShapes.Infer(model, new Dictionary<string, long[]> { [input] = imageDims });
         var matched = MatchedTensor(model, options, shapes);
         var names = PickNames(model);
-        var context = new Context(model, options, input, matched, shapes[input], shapes[matched], names);
+        var context = new Context(model, options, input, matched, shapes, names);
 
-        var reference = BuildReference(context);
+        var logits = options.Mode == CdMode.Features ? LogitsOutput(model, options, shapes) : shapes[matched].Shape.Rank == 2 ? matched : null;
+        var reference = BuildReference(context, logits);
         var objective = BuildObjective(context, out var total);
         var objectiveShapes = TensorShapes.Infer(objective, new Dictionary<string, long[]>
         {
@@ -50,7 +51,8 @@ public static class CdGraphBuilder
         });
         var gradient = GradientBuilder.Build(objective, GradientRequest.OfLoss(total, names.Theta), objectiveShapes);
         var step = AppendAdam(context, gradient, objectiveShapes[names.Theta]);
-        return new CdGraphs(reference, objective, step, names, matched, context.ImageInfo.Shape, context.TargetInfo.Shape, gradient.Opset, gradient.BackwardNodeCount);
+        var predictions = logits is null ? null : options.Mode == CdMode.Features ? names.Logits : names.Target;
+        return new CdGraphs(reference, objective, step, names, matched, context.ImageInfo.Shape, context.TargetInfo.Shape, predictions, gradient.Opset, gradient.BackwardNodeCount);
     }
 
     private static string SingleImageInput(OnnxModel model, long[] imageDims)
@@ -103,6 +105,13 @@ public static class CdGraphBuilder
             : throw new ModelException($"Model '{model.Description}' has {floats.Count} float outputs [{string.Join(", ", floats)}]; choose the logits with --output.");
     }
 
+    /// <summary>In CD-F, the model's logits for predicted labels: --output, or the only float output of rank 2; null when there is none.</summary>
+    private static string? LogitsOutput(OnnxModel model, CdOptions options, TensorShapes shapes)
+    {
+        var candidates = model.OutputNames.Where(o => shapes[o] is { IsFloat: true, Shape.Rank: 2 }).ToList();
+        return options.Output is { } output && candidates.Contains(output) ? output : candidates.Count == 1 ? candidates[0] : null;
+    }
+
     /// <summary>The CD tensor names, suffixed where the model already uses them.</summary>
     private static CdNames PickNames(OnnxModel model)
     {
@@ -110,11 +119,16 @@ public static class CdGraphBuilder
         return new CdNames(
             e.UniqueName("image"), e.UniqueName("target"), e.UniqueName("theta"), e.UniqueName("noise"),
             e.UniqueName("adam_m"), e.UniqueName("adam_v"), e.UniqueName("neg_step_size"), e.UniqueName("bias_correction2_sqrt"),
-            e.UniqueName("theta_next"), e.UniqueName("adam_m_next"), e.UniqueName("adam_v_next"), e.UniqueName("loss"));
+            e.UniqueName("theta_next"), e.UniqueName("adam_m_next"), e.UniqueName("adam_v_next"), e.UniqueName("loss"), e.UniqueName("logits"));
     }
 
     /// <summary>What every graph built here needs to know.</summary>
-    private sealed record Context(OnnxModel Model, CdOptions Options, string ModelInput, string Matched, TensorInfo ImageInfo, TensorInfo TargetInfo, CdNames Names);
+    private sealed record Context(OnnxModel Model, CdOptions Options, string ModelInput, string Matched, TensorShapes Shapes, CdNames Names)
+    {
+        public TensorInfo ImageInfo => Shapes[ModelInput];
+
+        public TensorInfo TargetInfo => Shapes[Matched];
+    }
 
     /// <summary>A copy of the model with its graph inputs and outputs cleared and its names reserved.</summary>
     private static (ModelProto Proto, GraphEmitter Emitter, string BatchSymbol) Open(Context c)
@@ -162,12 +176,18 @@ public static class CdGraphBuilder
             : matched;
     }
 
-    /// <summary>image → model → target: run once per batch for the unmasked images.</summary>
-    private static OnnxModel BuildReference(Context c)
+    /// <summary>image → model → target (and, in CD-F, the logits): run once per batch for the unmasked images.</summary>
+    private static OnnxModel BuildReference(Context c, string? logits)
     {
         var (proto, e, batchSymbol) = Open(c);
         var image = AddInput(proto, e, c.Names.Image, c.ImageInfo, batchSymbol);
         AddOutput(proto, e, ThroughModel(c, e, image), c.Names.Target, batchSymbol);
+        if (c.Options.Mode == CdMode.Features && logits is not null)
+        {
+            var info = c.Shapes[logits];
+            AddOutput(proto, e, new TensorRef(logits, info.ElementType, info.Shape), c.Names.Logits, batchSymbol);
+        }
+
         GraphPruning.Prune(proto.Graph);
         return OnnxModel.Wrap(proto, c.Model.Description + " (CD reference)");
     }

@@ -5,8 +5,9 @@ namespace OnnxCd.Runtime.Distillation;
 /// <summary>The two graphs CD runs: the reference forward pass (once per batch) and the optimisation step.</summary>
 public sealed class CdGraphs
 {
-    internal CdGraphs(OnnxModel reference, OnnxModel objective, OnnxModel step, CdNames names, string matched, TensorShape imageShape, TensorShape targetShape, long opset, int backwardNodes)
+    internal CdGraphs(OnnxModel reference, OnnxModel objective, OnnxModel step, CdNames names, string matched, TensorShape imageShape, TensorShape targetShape, string? predictions, long opset, int backwardNodes)
     {
+        Predictions = predictions;
         Reference = reference;
         Objective = objective;
         Step = step;
@@ -38,6 +39,9 @@ public sealed class CdGraphs
 
     /// <summary>The matched tensor's shape.</summary>
     public TensorShape TargetShape { get; }
+
+    /// <summary>The reference output whose argmax over axis 1 is the predicted class (the logits, or their softmax), or null when the model has no single logits output.</summary>
+    public string? Predictions { get; }
 
     /// <summary>The opset the step graph is written at.</summary>
     public long Opset { get; }

@@ -16,6 +16,7 @@ namespace OnnxCd.Runtime.Distillation;
 /// <param name="AdamMNext">Step output: the updated first moment.</param>
 /// <param name="AdamVNext">Step output: the updated second moment.</param>
 /// <param name="Loss">Step output: the per-sample objective at θ [N].</param>
+/// <param name="Logits">Reference output in CD-F: the model's logits, for the predicted labels.</param>
 public sealed record CdNames(
     string Image,
     string Target,
@@ -28,4 +29,5 @@ public sealed record CdNames(
     string ThetaNext,
     string AdamMNext,
     string AdamVNext,
-    string Loss);
+    string Loss,
+    string Logits);

@@ -9,8 +9,20 @@ namespace OnnxCd.Runtime.Distillation;
 /// </summary>
 public abstract class NoiseSource
 {
-    /// <summary>Writes the colours of step <paramref name="step"/> (from 0) for samples <paramref name="firstSample"/>… into <paramref name="destination"/>, laid out [count, channels].</summary>
-    public abstract void Fill(Span<float> destination, int step, long firstSample, int count, int channels);
+    /// <summary>Writes the colours of step <paramref name="step"/> (from 0) for the samples with dataset indices <paramref name="samples"/> into <paramref name="destination"/>, laid out [samples, channels].</summary>
+    public abstract void Fill(Span<float> destination, int step, ReadOnlySpan<long> samples, int channels);
+
+    /// <summary>Writes the colours of step <paramref name="step"/> for <paramref name="count"/> consecutive samples from <paramref name="firstSample"/>.</summary>
+    public void Fill(Span<float> destination, int step, long firstSample, int count, int channels)
+    {
+        var samples = new long[count];
+        for (var i = 0; i < count; i++)
+        {
+            samples[i] = firstSample + i;
+        }
+
+        Fill(destination, step, samples, channels);
+    }
 
     /// <summary>Colours from a counter-based generator: the same seed gives the same colours on every machine and provider.</summary>
     public static NoiseSource Seeded(ulong seed) => new SeededNoise(seed);
@@ -41,13 +53,13 @@ public abstract class NoiseSource
 
     private sealed class SeededNoise(ulong seed) : NoiseSource
     {
-        public override void Fill(Span<float> destination, int step, long firstSample, int count, int channels)
+        public override void Fill(Span<float> destination, int step, ReadOnlySpan<long> samples, int channels)
         {
-            for (var i = 0; i < count; i++)
+            for (var i = 0; i < samples.Length; i++)
             {
                 for (var c = 0; c < channels; c++)
                 {
-                    var bits = Mix(Mix(Mix(seed ^ (ulong)(firstSample + i)) ^ (ulong)step) ^ (ulong)c);
+                    var bits = Mix(Mix(Mix(seed ^ (ulong)samples[i]) ^ (ulong)step) ^ (ulong)c);
                     destination[(i * channels) + c] = (bits >> 40) * (1f / (1 << 24));
                 }
             }
@@ -73,10 +85,13 @@ public abstract class NoiseSource
             }
         }
 
-        public override void Fill(Span<float> destination, int step, long firstSample, int count, int channels)
+        public override void Fill(Span<float> destination, int step, ReadOnlySpan<long> samples, int channels)
         {
-            var start = ((step * array.Shape[1]) + firstSample) * channels;
-            array.Floats.AsSpan((int)start, count * channels).CopyTo(destination);
+            for (var i = 0; i < samples.Length; i++)
+            {
+                var start = ((step * array.Shape[1]) + samples[i]) * channels;
+                array.Floats.AsSpan((int)start, channels).CopyTo(destination[(i * channels)..]);
+            }
         }
     }
 }

@@ -9,7 +9,8 @@ namespace OnnxCd.Runtime.Execution;
 /// <param name="MaskShape">The dimensions of <paramref name="Masks"/>.</param>
 /// <param name="L1">Σ of each mask (the CD score; small means suspicious), [N].</param>
 /// <param name="Loss">The per-sample objective at the last step, [N].</param>
-public sealed record CdResult(float[] Masks, long[] MaskShape, float[] L1, float[] Loss);
+/// <param name="Predicted">The model's predicted class for each unmasked image, or null when it has no single logits output.</param>
+public sealed record CdResult(float[] Masks, long[] MaskShape, float[] L1, float[] Loss, long[]? Predicted);
 
 /// <summary>
 /// Cognitive Distillation on ONNX Runtime for one model: the graphs are built and the sessions
@@ -84,33 +85,60 @@ public sealed class CognitiveDistiller : IDisposable
     /// <summary>Distils every image, in batches of <see cref="BatchSize"/>.</summary>
     /// <param name="images">Images [N,C,H,W] with values in [0,1].</param>
     /// <param name="shape">The dimensions of <paramref name="images"/>.</param>
-    /// <param name="firstSample">The dataset index of the first image: it selects the noise, so a sample gets the same mask however the data is batched.</param>
+    /// <param name="firstSample">The dataset index of the first image (the others follow it): it selects the noise, so a sample gets the same mask however the data is batched.</param>
     /// <param name="progress">Called with the number of images done after each batch.</param>
     /// <exception cref="DataException">The images have another shape, or values outside [0,1].</exception>
     public CdResult Distill(float[] images, long[] shape, long firstSample = 0, Action<long>? progress = null)
     {
+        ArgumentNullException.ThrowIfNull(shape);
+        var indices = new long[shape.Length > 0 ? shape[0] : 0];
+        for (var i = 0; i < indices.Length; i++)
+        {
+            indices[i] = firstSample + i;
+        }
+
+        return Distill(images, shape, indices, progress);
+    }
+
+    /// <summary>Distils every image, in batches of <see cref="BatchSize"/>; <paramref name="sampleIndices"/> gives each image's dataset index, which selects its noise.</summary>
+    /// <param name="images">Images [N,C,H,W] with values in [0,1].</param>
+    /// <param name="shape">The dimensions of <paramref name="images"/>.</param>
+    /// <param name="sampleIndices">N dataset indices.</param>
+    /// <param name="progress">Called with the number of images done after each batch.</param>
+    /// <exception cref="DataException">The images have another shape, or values outside [0,1].</exception>
+    public CdResult Distill(float[] images, long[] shape, IReadOnlyList<long> sampleIndices, Action<long>? progress = null)
+    {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(shape);
+        ArgumentNullException.ThrowIfNull(sampleIndices);
         CheckImages(images, shape);
         long n = shape[0], channels = shape[1], height = shape[2], width = shape[3];
-        _noise.Check(Options.Steps, firstSample + n, (int)channels);
+        if (sampleIndices.Count != n)
+        {
+            throw new ArgumentException($"{sampleIndices.Count} sample indices for {n} images.", nameof(sampleIndices));
+        }
+
+        _noise.Check(Options.Steps, sampleIndices.Max() + 1, (int)channels);
         var perImage = channels * height * width;
         var perMask = height * width;
         var masks = new float[n * perMask];
         var l1 = new float[n];
         var loss = new float[n];
+        var predicted = Graphs.Predictions is null ? null : new long[n];
         for (long start = 0; start < n; start += BatchSize)
         {
             var count = (int)Math.Min(BatchSize, n - start);
             var loop = LoopFor(Graphs.ImageShape.IsDynamic(0) ? count : BatchSize, shape);
             Array.Clear(loop.Images);
             Array.Copy(images, start * perImage, loop.Images, 0, count * perImage);
-            using (var runOptions = new RunOptions())
+            var batchIndices = new long[loop.Batch];
+            for (var i = 0; i < loop.Batch; i++)
             {
-                _reference.Run(runOptions, [Graphs.Names.Image], [loop.ImageValue], [Graphs.Names.Target], [loop.TargetValue]);
+                batchIndices[i] = sampleIndices[(int)Math.Min(start + i, n - 1)];
             }
 
-            var (theta, lastLoss) = loop.Run(Options, _noise, firstSample + start);
+            RunReference(loop, predicted, start, count);
+            var (theta, lastLoss) = loop.Run(Options, _noise, batchIndices);
             for (var i = 0; i < count; i++)
             {
                 double sum = 0;
@@ -128,7 +156,49 @@ public sealed class CognitiveDistiller : IDisposable
             progress?.Invoke(start + count);
         }
 
-        return new CdResult(masks, [n, 1, height, width], l1, loss);
+        return new CdResult(masks, [n, 1, height, width], l1, loss, predicted);
+    }
+
+    /// <summary>The reference pass: the targets into the loop, and the predicted classes when the graph has logits.</summary>
+    private void RunReference(StepLoop loop, long[]? predicted, long start, int count)
+    {
+        using var runOptions = new RunOptions();
+        var names = Graphs.Names;
+        if (Graphs.Predictions is null || Graphs.Predictions == names.Target)
+        {
+            _reference.Run(runOptions, [names.Image], [loop.ImageValue], [names.Target], [loop.TargetValue]);
+        }
+        else
+        {
+            using var results = _reference.Run(runOptions, [names.Image], [loop.ImageValue], [names.Target, names.Logits]);
+            results[0].GetTensorDataAsSpan<float>().CopyTo(loop.Targets);
+            ArgMax(results[1].GetTensorDataAsSpan<float>(), (int)results[1].GetTensorTypeAndShape().Shape[1], predicted!, start, count);
+            return;
+        }
+
+        if (predicted is not null)
+        {
+            ArgMax(loop.Targets, (int)Graphs.TargetShape[1], predicted, start, count);
+        }
+    }
+
+    /// <summary>The index of the largest value of each of the first <paramref name="count"/> rows of <paramref name="width"/> values.</summary>
+    private static void ArgMax(ReadOnlySpan<float> rows, int width, long[] destination, long start, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var row = rows.Slice(i * width, width);
+            var best = 0;
+            for (var k = 1; k < width; k++)
+            {
+                if (row[k] > row[best])
+                {
+                    best = k;
+                }
+            }
+
+            destination[start + i] = best;
+        }
     }
 
     /// <inheritdoc/>

@@ -69,8 +69,12 @@ internal sealed class StepLoop : IDisposable
     /// <summary>The images as an OrtValue over <see cref="Images"/>.</summary>
     public OrtValue ImageValue => _imageValue;
 
-    /// <summary>Runs every step for the current <see cref="Images"/> and <see cref="Targets"/>; returns the final θ and the last per-sample loss (views valid until the next run).</summary>
-    public (float[] Theta, float[] Loss) Run(CdOptions options, NoiseSource noise, long firstSample)
+    /// <summary>
+    /// Runs every step for the current <see cref="Images"/> and <see cref="Targets"/>, drawing each
+    /// sample's noise by its dataset index in <paramref name="samples"/>; returns the final θ and the
+    /// last per-sample loss (views valid until the next run).
+    /// </summary>
+    public (float[] Theta, float[] Loss) Run(CdOptions options, NoiseSource noise, long[] samples)
     {
         var channels = _noise.Length / Batch;
         Array.Fill(_state[0].Theta, options.InitialTheta);
@@ -88,7 +92,7 @@ internal sealed class StepLoop : IDisposable
         var current = 0;
         for (var step = 1; step <= options.Steps; step++)
         {
-            noise.Fill(_noise, step - 1, firstSample, Batch, channels);
+            noise.Fill(_noise, step - 1, samples, channels);
             _negStepSize[0] = (float)-(options.EffectiveLearningRate / (1 - Math.Pow(options.Beta1, step)));
             _correction[0] = (float)Math.Sqrt(1 - Math.Pow(options.Beta2, step));
             var binding = _bindings[current];

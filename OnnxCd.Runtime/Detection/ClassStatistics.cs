@@ -1,0 +1,53 @@
+namespace OnnxCd.Runtime.Detection;
+
+/// <summary>Scores and flags of one class (by label, or by predicted label when the data has none).</summary>
+/// <param name="Class">The class index.</param>
+/// <param name="Name">The class name when known, else the index.</param>
+/// <param name="Samples">Readable samples in the class.</param>
+/// <param name="Flagged">How many of them are flagged.</param>
+/// <param name="MeanScore">Mean L1.</param>
+/// <param name="MedianScore">Median L1.</param>
+/// <param name="Poisoned">Poisoned samples in the class, when ground truth is known.</param>
+public sealed record ClassStatistics(long Class, string Name, long Samples, long Flagged, double MeanScore, double MedianScore, long? Poisoned)
+{
+    /// <summary>The flagged fraction of the class.</summary>
+    public double FlaggedRate => Samples == 0 ? 0 : (double)Flagged / Samples;
+
+    /// <summary>Per-class statistics, classes in ascending order.</summary>
+    public static IReadOnlyList<ClassStatistics> Compute(IReadOnlyList<long> classes, IReadOnlyList<double> scores, IReadOnlyList<bool> flagged, IReadOnlyList<bool>? poisoned, IReadOnlyList<string>? names)
+    {
+        return Enumerable.Range(0, classes.Count)
+            .GroupBy(i => classes[i])
+            .OrderBy(g => g.Key)
+            .Select(g =>
+            {
+                var members = g.ToList();
+                var values = members.Select(i => scores[i]).ToList();
+                var name = names is not null && g.Key >= 0 && g.Key < names.Count ? names[(int)g.Key] : g.Key.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return new ClassStatistics(g.Key, name, members.Count, members.Count(i => flagged[i]), values.Average(), Statistics.Median(values), poisoned is null ? null : members.Count(i => poisoned[i]));
+            })
+            .ToList();
+    }
+}
+
+/// <summary>The class where flagged samples concentrate: the likely target of a backdoor.</summary>
+/// <param name="Class">The class.</param>
+/// <param name="FlaggedRate">Its flagged fraction.</param>
+/// <param name="OverallRate">The flagged fraction of all samples.</param>
+/// <param name="ShareOfFlagged">Its share of all flagged samples.</param>
+public sealed record SuspectedTarget(ClassStatistics Class, double FlaggedRate, double OverallRate, double ShareOfFlagged)
+{
+    /// <summary>The class with the highest flagged rate, or null when nothing is flagged.</summary>
+    public static SuspectedTarget? Find(IReadOnlyList<ClassStatistics> classes)
+    {
+        var flagged = classes.Sum(c => c.Flagged);
+        var samples = classes.Sum(c => c.Samples);
+        if (flagged == 0)
+        {
+            return null;
+        }
+
+        var top = classes.MaxBy(c => c.FlaggedRate)!;
+        return new SuspectedTarget(top, top.FlaggedRate, (double)flagged / samples, (double)top.Flagged / flagged);
+    }
+}

@@ -1,0 +1,79 @@
+using System.Globalization;
+
+namespace OnnxCd.Runtime.Detection;
+
+/// <summary>How the flagging threshold is derived from scores (small scores are suspicious).</summary>
+public enum ThresholdKind
+{
+    /// <summary>mean − k·std of the scanned scores (sample std, n − 1, as torch.std in the original).</summary>
+    MeanStd,
+
+    /// <summary>median − k·MAD of the scanned scores, MAD = 1.4826·median|s − median| (consistent with std for normal data).</summary>
+    MedianMad,
+
+    /// <summary>The q-quantile of the scanned scores (linear interpolation, as numpy's default).</summary>
+    Quantile,
+
+    /// <summary>mean − k·std of a trusted clean reference set's scores (the original code's rule, cd-algorithm.md section 3.3).</summary>
+    Reference,
+}
+
+/// <summary>A threshold and the rule that produced it; a sample is flagged when its score is below <see cref="Value"/>.</summary>
+/// <param name="Rule">The rule, written out (for example "mean − 1·std of 2000 scanned scores").</param>
+/// <param name="Value">The threshold.</param>
+public sealed record Threshold(string Rule, double Value)
+{
+    /// <summary>Whether a score is flagged as suspicious.</summary>
+    public bool Flags(double score) => score < Value;
+}
+
+/// <summary>A threshold rule and its parameter (k for the mean/median rules, q for the quantile).</summary>
+/// <param name="Kind">The rule.</param>
+/// <param name="Parameter">k (default 1) or q (default 0.05).</param>
+public sealed record ThresholdRule(ThresholdKind Kind, double Parameter)
+{
+    /// <summary>Parses the command-line names mean-std, mad, quantile and reference.</summary>
+    /// <exception cref="ArgumentException">An unknown name or a parameter out of range.</exception>
+    public static ThresholdRule Parse(string name, double? parameter)
+    {
+        var kind = name.ToLowerInvariant() switch
+        {
+            "mean-std" => ThresholdKind.MeanStd,
+            "mad" or "median-mad" => ThresholdKind.MedianMad,
+            "quantile" => ThresholdKind.Quantile,
+            "reference" => ThresholdKind.Reference,
+            _ => throw new ArgumentException($"--threshold '{name}' is not valid; use mean-std, mad, quantile or reference."),
+        };
+        var value = parameter ?? (kind == ThresholdKind.Quantile ? 0.05 : 1.0);
+        if (kind == ThresholdKind.Quantile ? value is <= 0 or >= 1 : value < 0 || !double.IsFinite(value))
+        {
+            throw new ArgumentException(kind == ThresholdKind.Quantile
+                ? $"--k {value} is not a valid quantile; give q in (0, 1), for example 0.05."
+                : $"--k {value} is not valid; give k ≥ 0, for example 1.");
+        }
+
+        return new ThresholdRule(kind, value);
+    }
+
+    /// <summary>The threshold for <paramref name="scores"/> (and the reference scores for <see cref="ThresholdKind.Reference"/>).</summary>
+    public Threshold Compute(IReadOnlyList<double> scores, IReadOnlyList<double>? reference = null)
+    {
+        var k = Parameter.ToString("G4", CultureInfo.InvariantCulture);
+        switch (Kind)
+        {
+            case ThresholdKind.MeanStd:
+                return new Threshold($"mean − {k}·std of {scores.Count} scanned scores", Statistics.Mean(scores) - (Parameter * Statistics.SampleStd(scores)));
+            case ThresholdKind.MedianMad:
+                return new Threshold($"median − {k}·MAD of {scores.Count} scanned scores (MAD scaled by 1.4826)", Statistics.Median(scores) - (Parameter * Statistics.ScaledMad(scores)));
+            case ThresholdKind.Quantile:
+                return new Threshold($"{k}-quantile of {scores.Count} scanned scores", Statistics.Quantile(scores, Parameter));
+            default:
+                if (reference is null || reference.Count < 2)
+                {
+                    throw new ArgumentException("The reference rule needs the scores of a clean reference set (--reference DATA) with at least 2 readable samples.");
+                }
+
+                return new Threshold($"mean − {k}·std of {reference.Count} clean reference scores", Statistics.Mean(reference) - (Parameter * Statistics.SampleStd(reference)));
+        }
+    }
+}
