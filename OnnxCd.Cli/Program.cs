@@ -12,15 +12,19 @@ internal static class Program
     /// <summary>Parses <paramref name="args"/>, runs the verb and returns the exit code; all text goes to the given writers.</summary>
     internal static int Execute(string[] args, TextWriter output, TextWriter log)
     {
+        // DESIGN.md spells the threshold parameter --k; CommandLineParser allows one-letter names only as -k.
+        args = args.Select(a => a == "--k" ? "-k" : a.StartsWith("--k=", StringComparison.Ordinal) ? "-k" + a[4..] : a).ToArray();
         using var parser = new Parser(settings =>
         {
             settings.HelpWriter = log;
             settings.CaseInsensitiveEnumValues = true;
         });
-        return parser.ParseArguments<InspectOptions, VjpOptions, DistillOptions>(args).MapResult(
+        return parser.ParseArguments<InspectOptions, VjpOptions, DistillOptions, ScanOptions, MergeOptions>(args).MapResult(
             (InspectOptions o) => Run(o, log, () => InspectCommand.Run(o, output)),
             (VjpOptions o) => Run(o, log, () => VjpCommand.Run(o, output, log)),
             (DistillOptions o) => Run(o, log, () => DistillCommand.Run(o, output, log)),
+            (ScanOptions o) => Run(o, log, () => ScanCommand.Run(o, output, log)),
+            (MergeOptions o) => Run(o, log, () => MergeCommand.Run(o, output)),
             errors => errors.IsHelp() || errors.IsVersion() ? ExitCodes.Ok : ExitCodes.Usage);
     }
 

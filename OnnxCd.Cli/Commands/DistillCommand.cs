@@ -26,7 +26,7 @@ internal sealed class DistillOptions : CdCommandOptions
 /// <summary><c>onnxcd distill</c>: builds the CD graphs, runs them, and writes the masks, scores and a manifest.</summary>
 internal static class DistillCommand
 {
-    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static int Run(DistillOptions o, TextWriter output, TextWriter log)
     {

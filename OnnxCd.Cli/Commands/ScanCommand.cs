@@ -1,0 +1,164 @@
+using System.Globalization;
+using CommandLine;
+using OnnxCd.Runtime.Detection;
+using OnnxCd.Runtime.Graph;
+using OnnxCd.Runtime.Scanning;
+
+namespace OnnxCd.Cli.Commands;
+
+/// <summary>Options that decide how a finished scan is judged: shared by scan and merge.</summary>
+internal interface IJudgingOptions
+{
+    string? Truth { get; }
+
+    string TruthKind { get; }
+
+    string? Threshold { get; }
+
+    double? K { get; }
+
+    string? Reference { get; }
+
+    double Unlearn { get; }
+
+    double Safe { get; }
+}
+
+[Verb("scan", HelpText = "Scan a dataset with Cognitive Distillation: per-sample scores, flags, metrics against ground truth, and a report.")]
+internal sealed class ScanOptions : CdCommandOptions, IJudgingOptions
+{
+    [Option("data", Required = true, HelpText = "The dataset: an image folder (ImageFolder or flat), a .npy array, an IDX file (gzipped or not) or CIFAR-10 binary batches.")]
+    public string Data { get; set; } = string.Empty;
+
+    [Option("format", Default = "auto", HelpText = "auto, folder, npy, idx or cifar.")]
+    public string Format { get; set; } = "auto";
+
+    [Option("labels", HelpText = "Labels for npy or IDX data (.npy of integers, or an IDX labels file).")]
+    public string? Labels { get; set; }
+
+    [Option("truth", HelpText = "Ground truth: T.npy or T.txt holding the poisoned samples' indices, or one 0/1 (or boolean) per sample, 1 = poisoned.")]
+    public string? Truth { get; set; }
+
+    [Option("truth-kind", Default = "auto", HelpText = "How to read --truth: auto, indices or indicator.")]
+    public string TruthKind { get; set; } = "auto";
+
+    [Option("out", Default = "scan-out", HelpText = "Output folder.")]
+    public string Out { get; set; } = "scan-out";
+
+    [Option("threshold", HelpText = "Flagging rule: mean-std (default), mad, quantile, or reference (default when --reference is given).")]
+    public string? Threshold { get; set; }
+
+    [Option('k', HelpText = "k for mean-std, mad and reference (default 1), or q for quantile (default 0.05).")]
+    public double? K { get; set; }
+
+    [Option("reference", HelpText = "A trusted clean dataset: its scores set the threshold (mean − k·std), as in the original code.")]
+    public string? Reference { get; set; }
+
+    [Option("save-masks", HelpText = "Also keep every float32 mask in masks.npy [N,1,H,W].")]
+    public bool SaveMasks { get; set; }
+
+    [Option("resume", HelpText = "Continue the scan in --out where it stopped.")]
+    public bool Resume { get; set; }
+
+    [Option("shard", HelpText = "Scan slice i of n (i/n, from 0): ⌊i·N/n⌋ to ⌊(i+1)·N/n⌋; join shard folders with onnxcd merge.")]
+    public string? Shard { get; set; }
+
+    [Option("unlearn", Default = 0.025, HelpText = "Fraction of most suspicious samples listed in unlearn.txt (the paper: 2.5%).")]
+    public double Unlearn { get; set; }
+
+    [Option("safe", Default = 0.7, HelpText = "Fraction of least suspicious samples listed in safe.txt (the paper: 70%).")]
+    public double Safe { get; set; }
+}
+
+/// <summary><c>onnxcd scan</c>: streams the data through CD, records results as it goes, then judges and reports.</summary>
+internal static class ScanCommand
+{
+    public static int Run(ScanOptions o, TextWriter output, TextWriter log)
+    {
+        var batchSize = OptionParsing.Positive(o.BatchSize, "--batch-size");
+        var model = OnnxModel.Load(o.Model);
+        var settings = Judging(o) with
+        {
+            Data = o.Data,
+            Format = o.Format.ToLowerInvariant(),
+            Labels = o.Labels,
+            Shard = o.Shard is null ? ShardSpec.All : Parse(() => ShardSpec.Parse(o.Shard)),
+            SaveMasks = o.SaveMasks,
+            Resume = o.Resume,
+            BatchSize = batchSize,
+            Cd = CdSetup.Options(o, model),
+            Execution = CdSetup.Execution(o),
+            Noise = CdSetup.Noise(o),
+            NoiseDescription = o.Noise is null ? $"seed {o.Seed}" : $"file {Path.GetFullPath(o.Noise)}",
+            InputSize = OptionParsing.InputSize(o.InputSize),
+        };
+
+        var summary = ScanProgressDisplay.Run(log, progress => Scanner.Scan(o.Model, settings, o.Out, progress));
+        Print(summary, output);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>The judging part of the settings (truth, rule, split), validated.</summary>
+    public static ScanSettings Judging(IJudgingOptions o)
+    {
+        if (o.Unlearn is <= 0 or >= 1 || o.Safe is <= 0 or >= 1)
+        {
+            throw new UsageException($"--unlearn {o.Unlearn} and --safe {o.Safe} must be fractions in (0, 1), for example 0.025 and 0.7.");
+        }
+
+        var rule = Parse(() => ThresholdRule.Parse(o.Threshold ?? (o.Reference is null ? "mean-std" : "reference"), o.K));
+        if (rule.Kind == ThresholdKind.Reference && o.Reference is null && o is ScanOptions)
+        {
+            throw new UsageException("--threshold reference needs a clean reference dataset: give it with --reference DATA.");
+        }
+
+        return new ScanSettings
+        {
+            Data = string.Empty,
+            Truth = o.Truth,
+            TruthKind = o.TruthKind.ToLowerInvariant(),
+            Threshold = rule,
+            Reference = o.Reference,
+            UnlearnFraction = o.Unlearn,
+            SafeFraction = o.Safe,
+        };
+    }
+
+    public static void Print(ScanSummary s, TextWriter output)
+    {
+        var invariant = CultureInfo.InvariantCulture;
+        output.WriteLine($"Scanned       {s.Scored} of {s.Samples} samples of {s.Scan.Data} ({s.DataDescription})" + (s.Unreadable > 0 ? $"; {s.Unreadable} unreadable, listed in errors.csv" : string.Empty));
+        output.WriteLine(string.Create(invariant, $"Flagged       {s.Flagged} ({100.0 * s.Flagged / Math.Max(1, s.Scored):F1}%): L1 < {s.Threshold.Value:G6}, {s.Threshold.Rule}"));
+        if (s.Metrics is { } m)
+        {
+            output.WriteLine(string.Create(invariant, $"Truth         {m.Truth}"));
+            output.WriteLine(string.Create(invariant, $"AUROC         {m.Auroc:F4}   AUPRC {m.Auprc:F4}   TPR at 1/5/10% FPR: {string.Join(" / ", m.TprAtFpr.Values.Select(v => v.ToString("F3", invariant)))}"));
+            output.WriteLine($"Rule          TP {m.Confusion.TruePositives}, FP {m.Confusion.FalsePositives}, TN {m.Confusion.TrueNegatives}, FN {m.Confusion.FalseNegatives}");
+        }
+
+        if (s.SuspectedTarget is { } t)
+        {
+            output.WriteLine(string.Create(invariant, $"Target?       class {t.Class.Name} (by {s.ClassesBy}): {100 * t.FlaggedRate:F1}% of it flagged vs {100 * t.OverallRate:F1}% overall"));
+        }
+
+        var run = s.Runs.LastOrDefault();
+        if (run is not null)
+        {
+            output.WriteLine(string.Create(invariant, $"Run           {run.Scanned} samples in {run.Seconds:F1} s ({run.Scanned / Math.Max(run.Seconds, 1e-9):F1}/s) on {run.Provider}"));
+        }
+
+        output.WriteLine($"Report        {Path.Combine(s.Folder, "report.html")} (and scores.csv, summary.json, unlearn.txt, safe.txt in {s.Folder})");
+    }
+
+    private static T Parse<T>(Func<T> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using OnnxCd.Runtime.Data;
+using OnnxCd.Runtime.Detection;
+
+namespace OnnxCd.Runtime.Scanning;
+
+/// <summary>The mean mask of a group of samples: where the model looks for that group (the paper's bias analysis).</summary>
+/// <param name="Name">The group, for example "class 3 (Dress)", "flagged" or "poisoned".</param>
+/// <param name="Count">Samples in the group.</param>
+/// <param name="Mask">The mean mask [H,W].</param>
+public sealed record GroupMask(string Name, long Count, float[] Mask)
+{
+    /// <summary>Mean masks per class, then of the flagged and the other samples, then (with truth) of the poisoned and the clean ones, read from the journal's uint8 masks.</summary>
+    public static IReadOnlyList<GroupMask> Compute(string folder, ScanIdentity identity, List<ScanRecord> records, List<long>? classes, IReadOnlyList<ClassStatistics> statistics, List<bool> flagged, List<bool>? poisoned)
+    {
+        var groups = new List<(string Name, Func<int, bool> Member)>();
+        foreach (var c in statistics)
+        {
+            groups.Add(($"class {c.Class}" + (c.Name != c.Class.ToString(System.Globalization.CultureInfo.InvariantCulture) ? $" ({c.Name})" : string.Empty), i => classes![i] == c.Class));
+        }
+
+        groups.Add(("flagged", i => flagged[i]));
+        groups.Add(("not flagged", i => !flagged[i]));
+        if (poisoned is not null)
+        {
+            groups.Add(("poisoned", i => poisoned[i]));
+            groups.Add(("clean", i => !poisoned[i]));
+        }
+
+        var size = identity.Image[1] * identity.Image[2];
+        var sums = groups.Select(_ => new double[size]).ToArray();
+        var counts = new long[groups.Count];
+        using var reader = new NpyRowReader(Path.Combine(folder, ScanJournal.MasksU8File));
+        var row = new byte[reader.RowBytes];
+        for (var i = 0; i < records.Count; i++)
+        {
+            reader.ReadRows(records[i].Index - identity.SliceStart, 1, row);
+            for (var g = 0; g < groups.Count; g++)
+            {
+                if (!groups[g].Member(i))
+                {
+                    continue;
+                }
+
+                counts[g]++;
+                for (var p = 0; p < size; p++)
+                {
+                    sums[g][p] += row[p];
+                }
+            }
+        }
+
+        return groups.Select((g, k) => new GroupMask(g.Name, counts[k], sums[k].Select(v => counts[k] == 0 ? 0f : (float)(v / counts[k] / 255)).ToArray())).ToList();
+    }
+}
+
+/// <summary>A sample shown in the report's grids.</summary>
+/// <param name="Record">Its scan result.</param>
+/// <param name="MostSuspicious">Whether it is among the most (else the least) suspicious.</param>
+/// <param name="Poisoned">Its ground truth, when known.</param>
+/// <param name="Image">Its pixels [C,H,W].</param>
+/// <param name="Mask">Its mask [H,W].</param>
+public sealed record GridSample(ScanRecord Record, bool MostSuspicious, bool? Poisoned, float[] Image, float[] Mask);

@@ -1,0 +1,125 @@
+using System.Text.Json;
+using OnnxCd.Runtime.Data;
+using OnnxCd.Runtime.Data.Sources;
+
+namespace OnnxCd.Runtime.Scanning;
+
+/// <summary>
+/// Joins the folders of shard scans (<c>--shard i/n</c>) into one scan folder with the outputs of a
+/// single scan over the whole dataset: the shards must agree on model, data and CD settings, and
+/// their slices must cover the dataset exactly once.
+/// </summary>
+public static class ScanMerger
+{
+    /// <summary>Merges <paramref name="shards"/> into <paramref name="folder"/> and writes the outputs with <paramref name="settings"/>' rule and truth.</summary>
+    /// <exception cref="DataException">A shard is missing or incompatible, or the slices leave gaps or overlap.</exception>
+    public static ScanSummary Merge(IReadOnlyList<string> shards, string folder, ScanSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(shards);
+        ArgumentNullException.ThrowIfNull(settings);
+        if (shards.Count == 0)
+        {
+            throw new ArgumentException("Name the shard folders to merge.");
+        }
+
+        var identities = shards.Select(s => (Folder: s, Identity: ScanIdentity.Read(s) ?? throw new DataException($"'{s}' holds no scan (no scan.json); give the --out folders of the shard scans."))).ToList();
+        var first = identities[0].Identity;
+        foreach (var (shardFolder, identity) in identities.Skip(1))
+        {
+            if (identity.DifferencesFrom(first) is { Count: > 0 } differences)
+            {
+                throw new DataException($"Shard '{shardFolder}' was scanned differently from '{identities[0].Folder}': {string.Join("; ", differences)}.");
+            }
+        }
+
+        CheckCoverage(identities, first.Count);
+        if (File.Exists(Path.Combine(folder, ScanJournal.JournalFile)))
+        {
+            throw new DataException($"'{folder}' already holds a scan; merge into a new folder.");
+        }
+
+        Directory.CreateDirectory(folder);
+        var merged = first.WithSlice(0, first.Count, null);
+        var records = identities.SelectMany(s => ScanJournal.ReadRecords(s.Folder).Where(r => r.Index >= s.Identity.SliceStart && r.Index < s.Identity.SliceEnd)).OrderBy(r => r.Index);
+        var errors = identities.SelectMany(s => ScanJournal.ReadErrors(s.Folder).Where(e => e.Index >= s.Identity.SliceStart && e.Index < s.Identity.SliceEnd)).OrderBy(e => e.Index);
+        ScanJournal.WriteAll(folder, records, errors);
+        CopyMasks(identities, folder, ScanJournal.MasksU8File, NpyType.UInt8, merged);
+        if (merged.SaveMasks)
+        {
+            CopyMasks(identities, folder, ScanJournal.MasksFile, NpyType.Float32, merged);
+        }
+
+        merged.Write(folder);
+        IReadOnlyList<double>? reference = null;
+        if (settings.Reference is not null || settings.Threshold.Kind == Detection.ThresholdKind.Reference)
+        {
+            var referenceFolder = Path.Combine(identities[0].Folder, "reference");
+            reference = ScanJournal.ReadRecords(referenceFolder).Select(r => r.L1).ToList();
+        }
+
+        using var source = DatasetSource.Open(merged.Data, merged.Format, new ImageSpec(merged.Image[0], merged.Image[1], merged.Image[2]), merged.Labels);
+        return ScanFinalizer.Finalize(folder, merged, settings, source, reference, identities.SelectMany(s => Runs(s.Folder)).ToList());
+    }
+
+    private static void CheckCoverage(List<(string Folder, ScanIdentity Identity)> shards, long count)
+    {
+        var slices = shards.OrderBy(s => s.Identity.SliceStart).ToList();
+        var problems = new List<string>();
+        long next = 0;
+        foreach (var (shardFolder, identity) in slices)
+        {
+            if (identity.SliceStart > next)
+            {
+                problems.Add($"samples [{next},{identity.SliceStart}) are in no shard");
+            }
+            else if (identity.SliceStart < next)
+            {
+                problems.Add($"'{shardFolder}' ([{identity.SliceStart},{identity.SliceEnd})) overlaps the shard before it");
+            }
+
+            next = Math.Max(next, identity.SliceEnd);
+        }
+
+        if (next < count)
+        {
+            problems.Add($"samples [{next},{count}) are in no shard");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new DataException($"The shards do not cover the dataset's {count} samples exactly once: {string.Join("; ", problems)}.");
+        }
+    }
+
+    private static void CopyMasks(List<(string Folder, ScanIdentity Identity)> shards, string folder, string file, NpyType type, ScanIdentity merged)
+    {
+        using var writer = NpyRowWriter.OpenOrCreate(Path.Combine(folder, file), type, [merged.Count, 1, merged.Image[1], merged.Image[2]]);
+        var row = new byte[writer.RowBytes];
+        foreach (var (shardFolder, identity) in shards)
+        {
+            using var reader = new NpyRowReader(Path.Combine(shardFolder, file));
+            for (var i = 0L; i < reader.Rows; i++)
+            {
+                reader.ReadRows(i, 1, row);
+                writer.WriteRow(identity.SliceStart + i, row);
+            }
+        }
+
+        writer.Flush();
+    }
+
+    /// <summary>The runs a shard's summary.json records, or none when it has no summary.</summary>
+    private static IEnumerable<ScanRun> Runs(string shardFolder)
+    {
+        var path = Path.Combine(shardFolder, "summary.json");
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+
+        using var json = JsonDocument.Parse(File.ReadAllText(path));
+        return json.RootElement.GetProperty("summary").GetProperty("runs").EnumerateArray()
+            .Select(r => new ScanRun(r.GetProperty("provider").GetString() ?? "?", r.GetProperty("scanned").GetInt64(), r.GetProperty("seconds").GetDouble(), r.GetProperty("batchSize").GetInt32()))
+            .ToList();
+    }
+}

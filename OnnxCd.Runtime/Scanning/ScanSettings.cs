@@ -1,0 +1,66 @@
+using OnnxCd.Runtime.Detection;
+using OnnxCd.Runtime.Distillation;
+using OnnxCd.Runtime.Execution;
+
+namespace OnnxCd.Runtime.Scanning;
+
+/// <summary>Everything a scan needs besides the model: data, ground truth, the flagging rule, sharding and CD settings.</summary>
+public sealed record ScanSettings
+{
+    /// <summary>The dataset: an image folder, .npy, IDX file or CIFAR-10 batches.</summary>
+    public required string Data { get; init; }
+
+    /// <summary>auto, folder, npy, idx or cifar.</summary>
+    public string Format { get; init; } = "auto";
+
+    /// <summary>Labels for npy or IDX data, or null.</summary>
+    public string? Labels { get; init; }
+
+    /// <summary>Ground truth (index list or indicator), or null.</summary>
+    public string? Truth { get; init; }
+
+    /// <summary>How to read the truth file: auto, indices or indicator.</summary>
+    public string TruthKind { get; init; } = "auto";
+
+    /// <summary>The flagging rule.</summary>
+    public ThresholdRule Threshold { get; init; } = new(ThresholdKind.MeanStd, 1);
+
+    /// <summary>A trusted clean dataset for the reference rule, or null.</summary>
+    public string? Reference { get; init; }
+
+    /// <summary>The slice of the dataset to scan.</summary>
+    public ShardSpec Shard { get; init; } = ShardSpec.All;
+
+    /// <summary>Keep every float32 mask in masks.npy.</summary>
+    public bool SaveMasks { get; init; }
+
+    /// <summary>Continue the scan already in the output folder.</summary>
+    public bool Resume { get; init; }
+
+    /// <summary>Images per ONNX Runtime run.</summary>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>CD hyper-parameters.</summary>
+    public CdOptions Cd { get; init; } = new();
+
+    /// <summary>Device and threads.</summary>
+    public ExecutionOptions Execution { get; init; } = new();
+
+    /// <summary>Noise colours replayed from a file, or null for the seeded generator.</summary>
+    public NoiseSource? Noise { get; init; }
+
+    /// <summary>A description of the noise for the manifest ("seed 0", or the noise file).</summary>
+    public string NoiseDescription { get; init; } = "seed 0";
+
+    /// <summary>H and W when the model's input size is symbolic, else null.</summary>
+    public long[]? InputSize { get; init; }
+
+    /// <summary>The most suspicious fraction listed for unlearning (the paper: 2.5%).</summary>
+    public double UnlearnFraction { get; init; } = 0.025;
+
+    /// <summary>The least suspicious fraction listed as safe (the paper: 70%).</summary>
+    public double SafeFraction { get; init; } = 0.7;
+
+    /// <summary>How many of the most and of the least suspicious samples the report shows.</summary>
+    public int GridSize { get; init; } = 16;
+}

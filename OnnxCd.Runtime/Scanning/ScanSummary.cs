@@ -1,0 +1,75 @@
+using OnnxCd.Runtime.Detection;
+
+namespace OnnxCd.Runtime.Scanning;
+
+/// <summary>One run of the scanner over a folder (several after a resume, one per shard after a merge).</summary>
+/// <param name="Provider">The execution provider that ran CD.</param>
+/// <param name="Scanned">Samples this run scanned.</param>
+/// <param name="Seconds">Its wall time, graph building included.</param>
+/// <param name="BatchSize">Images per run.</param>
+public sealed record ScanRun(string Provider, long Scanned, double Seconds, int BatchSize);
+
+/// <summary>Detection quality against ground truth, as reported (the ROC curve is drawn in the report, not listed).</summary>
+/// <param name="Truth">How the truth file was read.</param>
+/// <param name="Poisoned">Poisoned samples among those scanned.</param>
+/// <param name="Clean">Clean samples among those scanned.</param>
+/// <param name="Auroc">AUROC, suspicion = −L1.</param>
+/// <param name="Auprc">Average precision.</param>
+/// <param name="TprAtFpr">TPR at 1%, 5% and 10% FPR.</param>
+/// <param name="Confusion">The chosen rule's confusion counts (poisoned = positive, flagged = predicted positive).</param>
+public sealed record TruthMetrics(string Truth, long Poisoned, long Clean, double Auroc, double Auprc, IReadOnlyDictionary<string, double> TprAtFpr, Confusion Confusion);
+
+/// <summary>What a finished scan found, as written to summary.json and shown by the command line.</summary>
+public sealed record ScanSummary
+{
+    /// <summary>The output folder.</summary>
+    public required string Folder { get; init; }
+
+    /// <summary>The model, data, slice and CD settings.</summary>
+    public required ScanIdentity Scan { get; init; }
+
+    /// <summary>The data as found (format and layout).</summary>
+    public required string DataDescription { get; init; }
+
+    /// <summary>The ONNX Runtime version.</summary>
+    public required string OnnxRuntime { get; init; }
+
+    /// <summary>The runs that produced the results.</summary>
+    public required IReadOnlyList<ScanRun> Runs { get; init; }
+
+    /// <summary>Samples in the scanned slice.</summary>
+    public required long Samples { get; init; }
+
+    /// <summary>Samples scored.</summary>
+    public required long Scored { get; init; }
+
+    /// <summary>Samples skipped as unreadable (listed in errors.csv).</summary>
+    public required long Unreadable { get; init; }
+
+    /// <summary>The flagging rule and its value; flagged means L1 below it.</summary>
+    public required Threshold Threshold { get; init; }
+
+    /// <summary>Samples flagged as suspicious.</summary>
+    public required long Flagged { get; init; }
+
+    /// <summary>Score statistics: min, median, mean, max.</summary>
+    public required IReadOnlyDictionary<string, double> Scores { get; init; }
+
+    /// <summary>Metrics against ground truth, when given.</summary>
+    public TruthMetrics? Metrics { get; init; }
+
+    /// <summary>What the classes are: "label", "predicted label", or null when neither is known.</summary>
+    public string? ClassesBy { get; init; }
+
+    /// <summary>Per-class statistics.</summary>
+    public IReadOnlyList<ClassStatistics> Classes { get; init; } = [];
+
+    /// <summary>The class where flagged samples concentrate, or null.</summary>
+    public SuspectedTarget? SuspectedTarget { get; init; }
+
+    /// <summary>Sizes of the unlearn (most suspicious) and safe (least suspicious) lists.</summary>
+    public required IReadOnlyDictionary<string, long> RankSplit { get; init; }
+
+    /// <summary>The files written, relative to the folder.</summary>
+    public required IReadOnlyList<string> Outputs { get; init; }
+}

@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using OnnxCd.Runtime.Data.Sources;
+using OnnxCd.Runtime.Execution;
+using OnnxCd.Runtime.Graph;
+
+namespace OnnxCd.Runtime.Scanning;
+
+/// <summary>
+/// Scans a dataset with Cognitive Distillation: streams it in batches (memory does not grow with the
+/// dataset), records every result as it goes (<see cref="ScanJournal"/>), and writes the scores,
+/// flags, metrics and report at the end (<see cref="ScanFinalizer"/>). A killed scan resumes where
+/// it stopped and ends with the same outputs; a shard scans a slice, and shards merge into one scan.
+/// </summary>
+public static class Scanner
+{
+    /// <summary>Scans <paramref name="settings"/>.Data with the model at <paramref name="modelPath"/> into <paramref name="folder"/>.</summary>
+    /// <param name="modelPath">The .onnx classifier.</param>
+    /// <param name="settings">Data, rule and CD settings.</param>
+    /// <param name="folder">The output folder.</param>
+    /// <param name="progress">Called after each batch.</param>
+    /// <exception cref="ModelException">The model cannot be used.</exception>
+    /// <exception cref="DataException">The data cannot be read, or the folder holds another scan.</exception>
+    public static ScanSummary Scan(string modelPath, ScanSettings settings, string folder, Action<ScanProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var model = OnnxModel.Load(modelPath);
+        var spec = ImageSpecOf(model, settings.InputSize);
+        var clock = Stopwatch.StartNew();
+        using var distiller = CognitiveDistiller.Create(model, settings.Cd, [1, spec.Channels, spec.Height, spec.Width], settings.Execution, settings.BatchSize, settings.Noise);
+        using var source = DatasetSource.Open(settings.Data, settings.Format, spec, settings.Labels);
+        var (start, end) = settings.Shard.Slice(source.Count);
+        var identity = new ScanIdentity
+        {
+            Model = modelPath,
+            ModelSha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(modelPath))),
+            Data = Path.GetFullPath(settings.Data),
+            Format = settings.Format == "auto" ? DatasetSource.Detect(settings.Data) : settings.Format,
+            Labels = settings.Labels is null ? null : Path.GetFullPath(settings.Labels),
+            Count = source.Count,
+            SliceStart = start,
+            SliceEnd = end,
+            Shard = settings.Shard.Count == 1 ? null : settings.Shard.ToString(),
+            Image = [spec.Channels, spec.Height, spec.Width],
+            Cd = DescribeCd(distiller, settings.NoiseDescription),
+            SaveMasks = settings.SaveMasks,
+        };
+
+        var scanned = Pass(distiller, source, identity, folder, settings.Resume, "scan", progress);
+        IReadOnlyList<double>? reference = null;
+        if (settings.Reference is { } referencePath)
+        {
+            using var referenceSource = DatasetSource.Open(referencePath, "auto", spec, null);
+            var referenceIdentity = identity with
+            {
+                Data = Path.GetFullPath(referencePath),
+                Format = DatasetSource.Detect(referencePath),
+                Labels = null,
+                Count = referenceSource.Count,
+                SliceStart = 0,
+                SliceEnd = referenceSource.Count,
+                Shard = null,
+                SaveMasks = false,
+            };
+            var referenceFolder = Path.Combine(folder, "reference");
+            Pass(distiller, referenceSource, referenceIdentity, referenceFolder, settings.Resume, "reference", progress);
+            reference = ScanJournal.ReadRecords(referenceFolder).Select(r => r.L1).ToList();
+        }
+
+        var run = new ScanRun(distiller.Provider, scanned, clock.Elapsed.TotalSeconds, distiller.BatchSize);
+        return ScanFinalizer.Finalize(folder, identity, settings, source, reference, [run]);
+    }
+
+    /// <summary>The model's image size: declared, or H and W from <paramref name="inputSize"/>.</summary>
+    /// <exception cref="ModelException">The size is symbolic and not given.</exception>
+    public static ImageSpec ImageSpecOf(OnnxModel model, long[]? inputSize)
+    {
+        var declared = model.DeclaredInputShape;
+        if (declared is not { Length: 4 })
+        {
+            throw new ModelException($"The input of '{model.Description}' is not declared as [N,C,H,W]; CD scans need an image model.");
+        }
+
+        var channels = declared[1] > 0 ? declared[1] : throw new ModelException($"The channel count of '{model.Description}''s input is symbolic; OnnxCd needs it fixed (1 or 3).");
+        long height = declared[2], width = declared[3];
+        if (height <= 0 || width <= 0)
+        {
+            (height, width) = inputSize is [var h, var w] ? (h, w) : throw new ModelException($"The input size of '{model.Description}' is symbolic; give --input-size HxW.");
+        }
+
+        return new ImageSpec((int)channels, (int)height, (int)width);
+    }
+
+    /// <summary>Scans the samples of the identity's slice that the folder's journal does not hold yet; returns how many this run scanned.</summary>
+    private static long Pass(CognitiveDistiller distiller, DatasetSource source, ScanIdentity identity, string folder, bool resume, string stage, Action<ScanProgress>? progress)
+    {
+        using var journal = ScanJournal.Open(folder, identity, resume);
+        var total = identity.SliceEnd - identity.SliceStart;
+        var done = (long)journal.Done.Count;
+        var errors = (long)ScanJournal.ReadErrors(folder).Count;
+        var scanned = 0L;
+        var size = identity.Image[0] * identity.Image[1] * identity.Image[2];
+        var batch = new List<Sample>(distiller.BatchSize);
+        var failed = new List<ScanError>();
+        progress?.Invoke(new ScanProgress(stage, done, total, errors));
+
+        void Flush()
+        {
+            if (batch.Count == 0 && failed.Count == 0)
+            {
+                return;
+            }
+
+            var records = new List<ScanRecord>(batch.Count);
+            var masks = Array.Empty<float>();
+            if (batch.Count > 0)
+            {
+                var images = new float[batch.Count * size];
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Pixels!.CopyTo(images, i * size);
+                }
+
+                var result = distiller.Distill(images, [batch.Count, .. identity.Image], batch.Select(s => s.Index).ToArray());
+                masks = result.Masks;
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    records.Add(new ScanRecord(batch[i].Index, batch[i].Id, batch[i].Label, result.Predicted?[i], result.L1[i], result.Loss[i]));
+                }
+            }
+
+            journal.Append(records, masks, failed);
+            done += batch.Count + failed.Count;
+            scanned += batch.Count;
+            errors += failed.Count;
+            batch.Clear();
+            failed.Clear();
+            progress?.Invoke(new ScanProgress(stage, done, total, errors));
+        }
+
+        foreach (var sample in source.Read(identity.SliceStart, identity.SliceEnd))
+        {
+            if (journal.Done.Contains(sample.Index))
+            {
+                continue;
+            }
+
+            if (sample.Pixels is null)
+            {
+                failed.Add(new ScanError(sample.Index, sample.Id, sample.Error ?? "unreadable"));
+            }
+            else
+            {
+                batch.Add(sample);
+            }
+
+            if (batch.Count == distiller.BatchSize)
+            {
+                Flush();
+            }
+        }
+
+        Flush();
+        return scanned;
+    }
+
+    private static string DescribeCd(CognitiveDistiller distiller, string noise)
+    {
+        var o = distiller.Options;
+        var invariant = CultureInfo.InvariantCulture;
+        return string.Join(
+            "; ",
+            $"mode {o.Mode.ToString().ToLowerInvariant()} matching '{distiller.Graphs.Matched}'",
+            $"steps {o.Steps}",
+            string.Create(invariant, $"lr {o.EffectiveLearningRate:R}, alpha {o.EffectiveAlpha:R}, beta {o.EffectiveBeta:R}"),
+            string.Create(invariant, $"adam betas {o.Beta1:R}/{o.Beta2:R}, eps {o.Epsilon:R}, theta0 {o.InitialTheta:R}"),
+            $"noise {noise}",
+            o.Mean is null ? "no normalisation" : $"normalisation mean {string.Join(",", o.Mean.Select(v => v.ToString("R", invariant)))} std {string.Join(",", o.Std!.Select(v => v.ToString("R", invariant)))}");
+    }
+}
