@@ -62,7 +62,7 @@ public static class Plots
         chance.LinePattern = LinePattern.Dotted;
         chance.LegendText = "chance";
         plot.Axes.SetLimits(0, 1, 0, 1.02);
-        plot.Title("ROC: poisoned samples found by small masks");
+        plot.Title("ROC curve");
         plot.XLabel("false positive rate");
         plot.YLabel("true positive rate");
         plot.ShowLegend(Alignment.LowerRight);

@@ -1,0 +1,46 @@
+using OnnxCd.Runtime.Data;
+using OnnxCd.Tests.TestSupport;
+
+namespace OnnxCd.Tests.Cli;
+
+public sealed class ScanCommandTests
+{
+    [Fact]
+    public void Scan_PrintsTheSummary_WithAuroc()
+    {
+        using var dir = new TempDirectory();
+        var (images, shape) = ShippedSamples.Many(24);
+        NpyFile.Write(dir.File("x.npy"), NpyArray.Of(images, shape));
+        File.WriteAllText(dir.File("truth.txt"), "2\n9\n");
+
+        var (code, output, log) = CliRunner.Run("scan", "--model", ShippedSamples.ModelPath, "--data", dir.File("x.npy"), "--truth", dir.File("truth.txt"), "--steps", "3", "--out", dir.File("out"), "--device", "cpu", "--threshold", "quantile", "--k", "0.25");
+
+        Assert.True(code == 0, log);
+        Assert.Contains("Scanned       24 of 24 samples", output, StringComparison.Ordinal);
+        Assert.Contains("0.25-quantile of 24 scanned scores", output, StringComparison.Ordinal);
+        Assert.Contains("AUROC", output, StringComparison.Ordinal);
+        Assert.Contains("scan: 24/24", log, StringComparison.Ordinal);
+        Assert.True(File.Exists(dir.File("out/report.html")));
+    }
+
+    [Theory]
+    [InlineData("--threshold", "reference", "needs a clean reference dataset")]
+    [InlineData("--shard", "3/2", "give i/n with 0 ≤ i < n")]
+    [InlineData("--threshold", "zscore", "use mean-std, mad, quantile or reference")]
+    public void BadOptions_Exit2(string option, string value, string expected)
+    {
+        var (code, _, log) = CliRunner.Run("scan", "--model", ShippedSamples.ModelPath, "--data", ShippedSamples.ImagesPath, option, value);
+
+        Assert.Equal(2, code);
+        Assert.Contains(expected, log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MissingData_Exits4()
+    {
+        var (code, _, log) = CliRunner.Run("scan", "--model", ShippedSamples.ModelPath, "--data", "/nonexistent/data", "--device", "cpu");
+
+        Assert.Equal(4, code);
+        Assert.Contains("'/nonexistent/data' does not exist", log, StringComparison.Ordinal);
+    }
+}

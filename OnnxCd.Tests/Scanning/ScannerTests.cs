@@ -1,0 +1,166 @@
+using OnnxCd.Runtime;
+using OnnxCd.Runtime.Data;
+using OnnxCd.Runtime.Distillation;
+using OnnxCd.Runtime.Scanning;
+using OnnxCd.Tests.TestSupport;
+
+namespace OnnxCd.Tests.Scanning;
+
+public sealed class ScannerTests
+{
+    /// <summary>40 images (the shipped sample and rolled copies), their labels, and a truth list.</summary>
+    private static ScanSettings Dataset(TempDirectory dir)
+    {
+        var (images, shape) = ShippedSamples.Many(40);
+        NpyFile.Write(dir.File("x.npy"), NpyArray.Of(images, shape));
+        NpyFile.Write(dir.File("y.npy"), NpyArray.Of(Enumerable.Range(0, 40).Select(i => (long)(i % 4)).ToArray(), 40));
+        File.WriteAllText(dir.File("truth.txt"), "3\n11\n22\n37\n");
+        return new ScanSettings
+        {
+            Data = dir.File("x.npy"),
+            Labels = dir.File("y.npy"),
+            Truth = dir.File("truth.txt"),
+            BatchSize = 8,
+            Cd = new CdOptions { Steps = 5 },
+            GridSize = 4,
+        };
+    }
+
+    private static readonly string[] s_deterministicOutputs = ["scores.csv", "unlearn.txt", "safe.txt", "group-masks.npy", ScanJournal.MasksU8File];
+
+    [Fact]
+    public void Scan_WritesEveryOutput_WithMetricsAndClasses()
+    {
+        using var dir = new TempDirectory();
+        var summary = Scanner.Scan(ShippedSamples.ModelPath, Dataset(dir), dir.File("out"));
+
+        Assert.Equal(40, summary.Scored);
+        Assert.Equal("label", summary.ClassesBy);
+        Assert.Equal(4, summary.Classes.Count);
+        Assert.NotNull(summary.Metrics);
+        Assert.Equal(4, summary.Metrics!.Poisoned);
+        Assert.Equal(1, summary.RankSplit["unlearn"]);
+        Assert.Equal(28, summary.RankSplit["safe"]);
+        foreach (var file in summary.Outputs)
+        {
+            Assert.True(File.Exists(Path.Combine(dir.File("out"), file)), $"{file} missing");
+        }
+
+        var lines = File.ReadAllLines(dir.File("out/scores.csv"));
+        Assert.Equal("index,id,label,predicted,l1,flagged,poisoned", lines[0]);
+        Assert.Equal(41, lines.Length);
+        Assert.Equal(summary.Flagged, lines.Skip(1).Count(l => l.Split(',')[5] == "1"));
+        Assert.Contains("<h2>Against ground truth</h2>", File.ReadAllText(dir.File("out/report.html")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KilledScan_Resumed_EndsWithTheSameOutputs()
+    {
+        using var dir = new TempDirectory();
+        var settings = Dataset(dir);
+        Scanner.Scan(ShippedSamples.ModelPath, settings, dir.File("whole"));
+
+        var killed = Assert.Throws<OperationCanceledException>(() => Scanner.Scan(ShippedSamples.ModelPath, settings, dir.File("resumed"), p =>
+        {
+            if (p.Done >= 16)
+            {
+                throw new OperationCanceledException("killed");
+            }
+        }));
+        Assert.Equal("killed", killed.Message);
+        Assert.Equal(16, ScanJournal.ReadRecords(dir.File("resumed")).Count);
+        File.AppendAllText(dir.File("resumed/journal.csv"), "17,17,1,");
+        Assert.False(File.Exists(dir.File("resumed/scores.csv")));
+
+        var again = Assert.Throws<DataException>(() => Scanner.Scan(ShippedSamples.ModelPath, settings, dir.File("resumed")));
+        Assert.Contains("--resume", again.Message, StringComparison.Ordinal);
+        var summary = Scanner.Scan(ShippedSamples.ModelPath, settings with { Resume = true }, dir.File("resumed"));
+
+        Assert.Equal(24, summary.Runs.Single().Scanned);
+        foreach (var file in s_deterministicOutputs)
+        {
+            Assert.Equal(File.ReadAllBytes(dir.File($"whole/{file}")), File.ReadAllBytes(dir.File($"resumed/{file}")));
+        }
+    }
+
+    [Fact]
+    public void ResumeWithOtherSettings_IsRefused()
+    {
+        using var dir = new TempDirectory();
+        var settings = Dataset(dir);
+        Scanner.Scan(ShippedSamples.ModelPath, settings, dir.File("out"));
+
+        var error = Assert.Throws<DataException>(() => Scanner.Scan(ShippedSamples.ModelPath, settings with { Resume = true, Cd = new CdOptions { Steps = 6 } }, dir.File("out")));
+
+        Assert.Contains("steps 5", error.Message, StringComparison.Ordinal);
+        Assert.Contains("steps 6", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Shards_Merged_EqualOneScan()
+    {
+        using var dir = new TempDirectory();
+        var settings = Dataset(dir);
+        Scanner.Scan(ShippedSamples.ModelPath, settings, dir.File("whole"));
+        var shards = Enumerable.Range(0, 3).Select(i => dir.File($"shard{i}")).ToList();
+        for (var i = 0; i < 3; i++)
+        {
+            var shard = Scanner.Scan(ShippedSamples.ModelPath, settings with { Shard = new ShardSpec(i, 3) }, shards[i]);
+            Assert.Equal((40 * (i + 1) / 3) - (40 * i / 3), shard.Samples);
+        }
+
+        var merged = ScanMerger.Merge(shards, dir.File("merged"), settings);
+
+        Assert.Equal(40, merged.Scored);
+        Assert.Equal(3, merged.Runs.Count);
+        foreach (var file in s_deterministicOutputs)
+        {
+            Assert.Equal(File.ReadAllBytes(dir.File($"whole/{file}")), File.ReadAllBytes(dir.File($"merged/{file}")));
+        }
+    }
+
+    [Fact]
+    public void MergeWithAMissingShard_NamesTheGap()
+    {
+        using var dir = new TempDirectory();
+        var settings = Dataset(dir);
+        Scanner.Scan(ShippedSamples.ModelPath, settings with { Shard = new ShardSpec(0, 2) }, dir.File("a"));
+
+        var error = Assert.Throws<DataException>(() => ScanMerger.Merge([dir.File("a")], dir.File("merged"), settings));
+
+        Assert.Contains("samples [20,40) are in no shard", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnreadableSamples_AreRecordedAndSkipped()
+    {
+        using var dir = new TempDirectory();
+        var settings = Dataset(dir);
+        var x = NpyFile.Read(settings.Data);
+        x.Floats[(5 * 784) + 3] = float.NaN;
+        x.Floats[(9 * 784) + 3] = -1;
+        NpyFile.Write(settings.Data, x);
+
+        var summary = Scanner.Scan(ShippedSamples.ModelPath, settings, dir.File("out"));
+
+        Assert.Equal(38, summary.Scored);
+        Assert.Equal(2, summary.Unreadable);
+        var errors = ScanJournal.ReadErrors(dir.File("out"));
+        Assert.Equal(new long[] { 5, 9 }, errors.Select(e => e.Index));
+        Assert.Contains("value NaN at element 3", errors[0].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReferenceRule_ScansTheCleanSetIntoItsOwnFolder()
+    {
+        using var dir = new TempDirectory();
+        var settings = Dataset(dir);
+        var (images, shape) = ShippedSamples.Images();
+        NpyFile.Write(dir.File("clean.npy"), NpyArray.Of(images[..(8 * 784)], 8, 1, 28, 28));
+
+        var summary = Scanner.Scan(ShippedSamples.ModelPath, settings with { Reference = dir.File("clean.npy"), Threshold = OnnxCd.Runtime.Detection.ThresholdRule.Parse("reference", 0.5) }, dir.File("out"));
+
+        Assert.Contains("of 8 clean reference scores", summary.Threshold.Rule, StringComparison.Ordinal);
+        Assert.Equal(8, ScanJournal.ReadRecords(dir.File("out/reference")).Count);
+    }
+}
