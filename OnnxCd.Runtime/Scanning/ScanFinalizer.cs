@@ -113,21 +113,25 @@ public static class ScanFinalizer
     private static void WriteScores(string folder, List<ScanRecord> records, List<bool> flagged, List<bool>? poisoned)
     {
         var invariant = CultureInfo.InvariantCulture;
-        var lines = new List<string> { "index,id,label,predicted,l1,flagged" + (poisoned is null ? string.Empty : ",poisoned") };
-        for (var i = 0; i < records.Count; i++)
+        var path = Path.Combine(folder, "scores.csv");
+        using (var writer = new StreamWriter(path + ".tmp"))
         {
-            var r = records[i];
-            lines.Add(string.Join(
-                ",",
-                r.Index.ToString(invariant),
-                Csv.Field(r.Id),
-                r.Label?.ToString(invariant) ?? string.Empty,
-                r.Predicted?.ToString(invariant) ?? string.Empty,
-                r.L1.ToString("R", invariant),
-                flagged[i] ? "1" : "0") + (poisoned is null ? string.Empty : poisoned[i] ? ",1" : ",0"));
+            writer.Write("index,id,label,predicted,l1,flagged" + (poisoned is null ? "\n" : ",poisoned\n"));
+            for (var i = 0; i < records.Count; i++)
+            {
+                var r = records[i];
+                writer.Write(string.Join(
+                    ",",
+                    r.Index.ToString(invariant),
+                    Csv.Field(r.Id),
+                    r.Label?.ToString(invariant) ?? string.Empty,
+                    r.Predicted?.ToString(invariant) ?? string.Empty,
+                    r.L1.ToString("R", invariant),
+                    flagged[i] ? "1" : "0") + (poisoned is null ? "\n" : poisoned[i] ? ",1\n" : ",0\n"));
+            }
         }
 
-        AtomicFile.WriteAllText(Path.Combine(folder, "scores.csv"), string.Join("\n", lines) + "\n");
+        File.Move(path + ".tmp", path, overwrite: true);
     }
 
     /// <summary>The most and the least suspicious samples, with their images (read again from the data) and masks (from the journal).</summary>

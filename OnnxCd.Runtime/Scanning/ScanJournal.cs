@@ -220,29 +220,38 @@ public sealed class ScanJournal : IDisposable
         }
     }
 
+    /// <summary>The fields of each complete line after the header, streamed (a torn last line without its newline is left out).</summary>
     private static IEnumerable<List<string>> ReadLines(string path, string header)
     {
-        if (!File.Exists(path))
+        if (!File.Exists(path) || new FileInfo(path).Length == 0)
         {
             yield break;
         }
 
-        var text = File.ReadAllText(path);
-        var complete = text.LastIndexOf('\n') + 1;
-        var lines = text[..complete].Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        if (lines.Length == 0)
+        bool complete;
+        using (var probe = File.OpenRead(path))
         {
-            yield break;
+            probe.Position = probe.Length - 1;
+            complete = probe.ReadByte() == '\n';
         }
 
-        if (lines[0] != header)
+        using var reader = new StreamReader(path, new UTF8Encoding(false));
+        var first = reader.ReadLine();
+        if (first != header)
         {
             throw new DataException($"'{path}' does not start with '{header}'; it is not an OnnxCd scan journal.");
         }
 
-        foreach (var line in lines.Skip(1))
+        string? line = reader.ReadLine();
+        while (line is not null)
         {
-            yield return Csv.Split(line);
+            var next = reader.ReadLine();
+            if (line.Length > 0 && (next is not null || complete))
+            {
+                yield return Csv.Split(line);
+            }
+
+            line = next;
         }
     }
 }
