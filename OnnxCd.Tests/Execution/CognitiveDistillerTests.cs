@@ -69,6 +69,20 @@ public sealed class CognitiveDistillerTests
         }
     }
 
+    [Theory]
+    [InlineData(CdMode.Logits)]
+    [InlineData(CdMode.Features)]
+    public void Predicted_IsTheModelsClassForTheUnmaskedImage(CdMode mode)
+    {
+        var (images, shape) = ShippedSamples.Images();
+        using var forward = new OrtRun(ShippedSamples.Model());
+        var logits = forward.Run(new Dictionary<string, (double[], long[], Onnx.TensorProto.Types.DataType)> { ["input"] = (images.Select(v => (double)v).ToArray(), shape, Onnx.TensorProto.Types.DataType.Float) }, ["logits"])["logits"].Values;
+        var expected = Enumerable.Range(0, 16).Select(i => (long)Array.IndexOf(logits[(i * 10)..((i + 1) * 10)], logits[(i * 10)..((i + 1) * 10)].Max())).ToArray();
+        using var cd = CognitiveDistiller.Create(ShippedSamples.Model(), new CdOptions { Mode = mode, Steps = 1 }, shape, new ExecutionOptions(), batchSize: 5);
+
+        Assert.Equal(expected, cd.Distill(images, shape).Predicted);
+    }
+
     [Fact]
     public void PixelsOutsideZeroToOne_AreRefusedWithTheirPlace()
     {
