@@ -51,7 +51,8 @@ public static class ScanFinalizer
         var flagged = scores.Select(threshold.Flags).ToList();
         var truth = settings.Truth is null ? null : GroundTruth.Load(settings.Truth, identity.Count, settings.TruthKind);
         var poisoned = truth is null ? null : records.Select(r => truth.Poisoned[r.Index]).ToList();
-        var metrics = poisoned is null ? null : Metrics(truth!, scores, poisoned, threshold);
+        var curve = poisoned is not null && poisoned.Contains(true) && poisoned.Contains(false) ? DetectionMetrics.Compute(scores, poisoned) : null;
+        var metrics = curve is null ? null : new TruthMetrics(truth!.Interpretation, curve.Positives, curve.Negatives, curve.Auroc, curve.Auprc, curve.TprAtFpr, DetectionMetrics.ConfusionOf(scores, poisoned!, threshold));
 
         var (classesBy, classes) = Classes(records);
         var names = classesBy == "label" ? source.ClassNames : null;
@@ -88,20 +89,8 @@ public static class ScanFinalizer
 
         AtomicFile.WriteAllText(Path.Combine(folder, "summary.json"), JsonSerializer.Serialize(new { Summary = summary, GroupMasks = groups.Select(g => g.Name) }, s_json));
         var grid = GridSamples(folder, identity, source, records, scores, poisoned, settings.GridSize);
-        AtomicFile.WriteAllText(Path.Combine(folder, "report.html"), HtmlReport.Render(summary, scores, flagged, poisoned, metrics is null ? null : DetectionMetrics.Compute(scores, poisoned!), grid, groups, errors));
+        AtomicFile.WriteAllText(Path.Combine(folder, "report.html"), HtmlReport.Render(summary, scores, flagged, poisoned, curve, grid, groups, errors));
         return summary;
-    }
-
-    private static TruthMetrics? Metrics(GroundTruth truth, List<double> scores, List<bool> poisoned, Threshold threshold)
-    {
-        var positives = poisoned.Count(p => p);
-        if (positives == 0 || positives == poisoned.Count)
-        {
-            return null;
-        }
-
-        var metrics = DetectionMetrics.Compute(scores, poisoned);
-        return new TruthMetrics(truth.Interpretation, positives, poisoned.Count - positives, metrics.Auroc, metrics.Auprc, metrics.TprAtFpr, DetectionMetrics.ConfusionOf(scores, poisoned, threshold));
     }
 
     /// <summary>Classes by label when every scored sample has one, else by predicted label, else none.</summary>

@@ -28,8 +28,8 @@ public static class Scanner
         var model = OnnxModel.Load(modelPath);
         var spec = ImageSpecOf(model, settings.InputSize);
         var clock = Stopwatch.StartNew();
-        using var distiller = CognitiveDistiller.Create(model, settings.Cd, [1, spec.Channels, spec.Height, spec.Width], settings.Execution, settings.BatchSize, settings.Noise);
         using var source = DatasetSource.Open(settings.Data, settings.Format, spec, settings.Labels);
+        using var distiller = CognitiveDistiller.Create(model, settings.Cd, [1, spec.Channels, spec.Height, spec.Width], settings.Execution, settings.BatchSize, settings.Noise);
         var (start, end) = settings.Shard.Slice(source.Count);
         var identity = new ScanIdentity
         {
