@@ -34,7 +34,7 @@ from torch import nn
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from train_fmnist_cnn import SmallCnn, read_idx, DATA  # noqa: E402
+from train_fmnist_cnn import read_idx, train_small_cnn, DATA  # noqa: E402
 
 TARGET = 0
 RATE = 0.10
@@ -86,25 +86,6 @@ def load(split):
     return images, labels
 
 
-def train(images, labels, epochs, seed):
-    torch.manual_seed(seed)
-    model = SmallCnn()
-    optimiser = torch.optim.Adam(model.parameters(), lr=3e-3)
-    steps = epochs * ((len(images) + 127) // 128)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=3e-3, total_steps=steps)
-    for _ in range(epochs):
-        model.train()
-        order = torch.randperm(len(images))
-        for start in range(0, len(order), 128):
-            idx = order[start:start + 128]
-            loss = nn.functional.cross_entropy(model(images[idx]), labels[idx])
-            optimiser.zero_grad()
-            loss.backward()
-            optimiser.step()
-            schedule.step()
-    return model.eval()
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--attacks", default=",".join(ATTACKS))
@@ -130,7 +111,7 @@ def main():
         indicator = torch.zeros(len(x), dtype=torch.uint8)
         indicator[poisoned] = 1
 
-        model = train(x, y, args.epochs, args.seed)
+        model = train_small_cnn(x, y, args.epochs, args.seed)
         with torch.no_grad():
             accuracy = float((model(test_x).argmax(1) == test_y).float().mean())
             others = test_x[test_y != TARGET]

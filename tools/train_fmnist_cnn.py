@@ -50,6 +50,28 @@ class SmallCnn(nn.Module):
         return self.classifier(torch.flatten(self.pool(self.features(x)), 1))
 
 
+def train_small_cnn(images, labels, epochs, seed, after_epoch=None):
+    """Adam with a one-cycle schedule to lr 3e-3, batch 128, no augmentation; returns the model in eval mode."""
+    torch.manual_seed(seed)
+    model = SmallCnn()
+    optimiser = torch.optim.Adam(model.parameters(), lr=3e-3)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=3e-3, total_steps=epochs * ((len(images) + 127) // 128))
+    for epoch in range(epochs):
+        model.train()
+        order = torch.randperm(len(images))
+        for start in range(0, len(order), 128):
+            idx = order[start:start + 128]
+            loss = nn.functional.cross_entropy(model(images[idx]), labels[idx])
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            schedule.step()
+        model.eval()
+        if after_epoch is not None:
+            after_epoch(epoch, model)
+    return model
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--epochs", type=int, default=4)
@@ -57,7 +79,6 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     parser.add_argument("--out", default=os.path.join(here, "..", "onnx-models"))
     args = parser.parse_args()
-    torch.manual_seed(args.seed)
     torch.set_num_threads(max(1, os.cpu_count() or 1))
 
     x_train = torch.from_numpy(read_idx(f"{DATA}/train-images-idx3-ubyte.gz").copy()).float().div(255).unsqueeze(1)
@@ -66,23 +87,15 @@ def main():
     test_labels = read_idx(f"{DATA}/t10k-labels-idx1-ubyte.gz").astype(np.int64)
     x_test = torch.from_numpy(test_images.copy()).float().div(255).unsqueeze(1)
 
-    model = SmallCnn()
-    optimiser = torch.optim.Adam(model.parameters(), lr=3e-3)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=3e-3, total_steps=args.epochs * ((len(x_train) + 127) // 128))
-    for epoch in range(args.epochs):
-        model.train()
-        order = torch.randperm(len(x_train))
-        for start in range(0, len(order), 128):
-            idx = order[start:start + 128]
-            loss = nn.functional.cross_entropy(model(x_train[idx]), y_train[idx])
-            optimiser.zero_grad()
-            loss.backward()
-            optimiser.step()
-            schedule.step()
-        model.eval()
+    accuracy = 0.0
+
+    def report(epoch, model):
+        nonlocal accuracy
         with torch.no_grad():
             accuracy = float((model(x_test).argmax(1).numpy() == test_labels).mean())
         print(f"epoch {epoch + 1}: test accuracy {accuracy:.4f}", flush=True)
+
+    model = train_small_cnn(x_train, y_train, args.epochs, args.seed, report)
 
     os.makedirs(os.path.join(args.out, "samples"), exist_ok=True)
     path = os.path.join(args.out, "fmnist-cnn-clean.onnx")
@@ -104,13 +117,15 @@ def main():
     np.save(os.path.join(args.out, "samples", "fmnist-test-16-saliency.npy"), saliency.numpy().astype(np.float32))
     with open(path, "rb") as f:
         digest = hashlib.sha256(f.read()).hexdigest()
-    manifest = {"fmnist-cnn-clean.onnx": {
+    manifest_path = os.path.join(args.out, "manifest.json")
+    manifest = json.load(open(manifest_path)) if os.path.exists(manifest_path) else {}
+    manifest["fmnist-cnn-clean.onnx"] = {
         "attack": "none (clean control)", "dataset": "Fashion-MNIST (Debian dataset-fashion-mnist)",
         "architecture": "SmallCnn in tools/train_fmnist_cnn.py", "epochs": args.epochs, "optimiser": "Adam, one-cycle schedule to lr 3e-3, batch 128",
         "seed": args.seed, "clean_test_accuracy": round(accuracy, 4), "torch": torch.__version__, "opset": 17,
         "input": "input [batch,1,28,28] float32 in [0,1], no normalisation", "output": "logits [batch,10]",
-        "sha256": digest}}
-    with open(os.path.join(args.out, "manifest.json"), "w") as f:
+        "sha256": digest}
+    with open(manifest_path, "w") as f:
         json.dump(manifest, f, indent=2)
     print(f"wrote {path} ({os.path.getsize(path)} bytes), sha256 {digest}")
 
