@@ -8,8 +8,11 @@ internal static class PythonOnnx
     public const string Interpreter = "/usr/bin/python3";
 
     private static readonly Lazy<bool> s_available = new(() => Run("-c", "import onnx").ExitCode == 0);
+    private static readonly Lazy<bool> s_torch = new(() => Run("-c", "import onnx, torch, torchvision").ExitCode == 0);
 
     public static bool Available => s_available.Value;
+
+    public static bool TorchAvailable => s_torch.Value;
 
     public static (int ExitCode, string Output) Run(params string[] args)
     {
@@ -40,6 +43,18 @@ internal sealed class PythonOnnxFactAttribute : FactAttribute
         if (!PythonOnnx.Available)
         {
             Skip = $"{PythonOnnx.Interpreter} with the onnx package is not installed (apt-get install python3-onnx), so the ONNX checker cannot run.";
+        }
+    }
+}
+
+/// <summary>A theory that needs PyTorch, torchvision and onnx in Debian's Python; skipped with the reason and the install command when absent.</summary>
+internal sealed class PythonTorchTheoryAttribute : TheoryAttribute
+{
+    public PythonTorchTheoryAttribute()
+    {
+        if (!PythonOnnx.TorchAvailable)
+        {
+            Skip = $"{PythonOnnx.Interpreter} with torch, torchvision and onnx is not installed (apt-get install python3-torch python3-torchvision python3-onnx), so the export tool cannot run.";
         }
     }
 }
