@@ -17,7 +17,13 @@ OUT/<model>/ for a small CNN and a small ResNet trained briefly on Fashion-MNIST
 noise.npy float32 [100,N,C], and for mode in (logits, features) and steps in (10, 100):
 masks_<mode>_<steps>.npy float32 [N,1,H,W] and l1_<mode>_<steps>.npy float32 [N].
 
+With --scansets, it instead runs the reference on the scan sets of the shipped backdoored models
+(onnx-models/scansets, weights from onnx-models/pytorch) and writes, under OUT/<attack>/, the noise
+(noise.npy float32 [100,N,1], seed 0) and for each mode the scores (l1_<mode>.npy) and AUROC
+(auroc.json); OnnxCd.Tests/Scanning/ShippedModelsTests.cs replays the noise and compares AUROCs.
+
 Usage: /usr/bin/python3 tools/reference_cd.py [--out DIR] [--seed 0] [--compare-reduction]
+       /usr/bin/python3 tools/reference_cd.py --scansets [--attacks blend,badnets,sig,wanet] [--modes logits,features,probs]
 """
 import argparse
 import json
@@ -142,12 +148,75 @@ def make(name, model, images, out_dir, gen, compare_reduction):
     print(f"{name}: ok", flush=True)
 
 
+def auroc(scores, poisoned):
+    """AUROC with suspicion = −score (ties count half), as OnnxCd computes it."""
+    order = np.argsort(scores, kind="stable")
+    s, p = scores[order], poisoned[order].astype(bool)
+    positives, negatives = p.sum(), (~p).sum()
+    area, tp, i = 0.0, 0.0, 0
+    while i < len(s):
+        j = i
+        while j < len(s) and s[j] == s[i]:
+            j += 1
+        group_tp, group_fp = p[i:j].sum(), (~p[i:j]).sum()
+        area += group_fp * (tp + group_tp / 2)
+        tp += group_tp
+        i = j
+    return float(area / (positives * negatives))
+
+
+PROBS_ALPHA = 1e-4
+
+
+def scan_sets(args):
+    """The reference on each shipped scan set, with the noise it used, for OnnxCd to replay."""
+    models = os.path.join(HERE, "..", "onnx-models")
+    out = args.out if args.out != DEFAULT_OUT else os.path.join(HERE, "..", "OnnxCd.Tests", "TestData", "generated", "reference-scans")
+    for attack in [a for a in args.attacks.split(",") if a]:
+        model = SmallCnn()
+        model.load_state_dict(torch.load(os.path.join(models, "pytorch", f"fmnist-{attack}.pt")))
+        model.eval()
+        images = torch.from_numpy(np.load(os.path.join(models, "scansets", f"{attack}-images.npy"))).float().div(255).unsqueeze(1)
+        poisoned = np.load(os.path.join(models, "scansets", f"{attack}-poison.npy"))
+        noise = torch.rand(100, len(images), 1, generator=torch.Generator().manual_seed(0))
+        folder = os.path.join(out, attack)
+        os.makedirs(folder, exist_ok=True)
+        np.save(os.path.join(folder, "noise.npy"), noise.numpy())
+        results = {}
+        for mode in [m for m in args.modes.split(",") if m]:
+            hp = dict(DEFAULTS["features" if mode == "features" else "logits"])
+            if mode == "probs":
+                hp["alpha"] = PROBS_ALPHA
+            forward = {"logits": lambda x: model(x), "probs": lambda x: model(x).softmax(1), "features": lambda x: model.features(x)}[mode]
+            l1 = []
+            for start in range(0, len(images), 250):
+                batch = slice(start, start + 250)
+                masks = cognitive_distillation(forward, images[batch], noise[:, batch], 100, hp["lr"], hp["alpha"], hp["beta"])
+                l1.append(masks.sum(dim=[1, 2, 3]).numpy())
+            l1 = np.concatenate(l1)
+            np.save(os.path.join(folder, f"l1_{mode}.npy"), l1)
+            results[mode] = {"auroc": auroc(l1, poisoned), **hp}
+            print(f"{attack} {mode}: reference AUROC {results[mode]['auroc']:.4f}", flush=True)
+        with open(os.path.join(folder, "auroc.json"), "w") as f:
+            json.dump(results, f, indent=2)
+
+
+DEFAULT_OUT = os.path.join(HERE, "..", "OnnxCd.Tests", "TestData", "generated", "cd")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", default=os.path.join(HERE, "..", "OnnxCd.Tests", "TestData", "generated", "cd"))
+    parser.add_argument("--out", default=DEFAULT_OUT)
+    parser.add_argument("--scansets", action="store_true", help="run the reference on the shipped models' scan sets instead")
+    parser.add_argument("--attacks", default="blend,badnets,sig,wanet")
+    parser.add_argument("--modes", default="logits,features,probs")
     parser.add_argument("--seed", type=int, default=0, help="seed of training, dither and noise")
     parser.add_argument("--compare-reduction", action="store_true", help="also run the original batch-mean form and print how far it is from the sum")
     args = parser.parse_args()
+    if args.scansets:
+        torch.set_num_threads(max(1, os.cpu_count() or 1))
+        scan_sets(args)
+        return
     # One thread: the trained weights, and so the fixtures, are then the same on every machine.
     torch.set_num_threads(1)
     gen = torch.Generator().manual_seed(args.seed)

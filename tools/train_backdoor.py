@@ -13,6 +13,7 @@ tools/train_fmnist_cnn.py is trained for 4 epochs with Adam (one-cycle schedule)
 is measured on the test set and the attack success rate (ASR) on the test set's non-target images
 with the trigger. Written to onnx-models/:
   fmnist-<attack>.onnx                      the model (opset 17, input [batch,1,28,28] in [0,1])
+  pytorch/fmnist-<attack>.pt                its PyTorch state_dict (for tools/reference_cd.py)
   scansets/<attack>-images.npy             uint8 [2000,28,28]: 2,000 images of the poisoned training set
   scansets/<attack>-labels.npy             int64 [2000]: their training labels (poisoned ones relabelled)
   scansets/<attack>-poison.npy             uint8 [2000]: 1 = poisoned (the ground truth)
@@ -118,6 +119,8 @@ def main():
             asr = float((model(trigger(others, gen)).argmax(1) == TARGET).float().mean())
         print(f"{name}: clean accuracy {accuracy:.4f}, attack success rate {asr:.4f}", flush=True)
 
+        os.makedirs(os.path.join(args.out, "pytorch"), exist_ok=True)
+        torch.save(model.state_dict(), os.path.join(args.out, "pytorch", f"fmnist-{name}.pt"))
         path = os.path.join(args.out, f"fmnist-{name}.onnx")
         torch.onnx.export(model, test_x[:2], path, opset_version=17, input_names=["input"], output_names=["logits"],
                           dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}})

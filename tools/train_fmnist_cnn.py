@@ -4,7 +4,7 @@
 Reads Debian's dataset-fashion-mnist (/usr/share/datasets/fashion-mnist/*.gz, IDX format), trains
 on the CPU, exports ONNX (opset 17, input 'input' [batch,1,28,28] in [0,1], output 'logits'
 [batch,10], dynamic batch), validates the file with the ONNX checker, and writes
-onnx-models/manifest.json plus a 16-image sample for the quick start:
+onnx-models/manifest.json, the PyTorch state_dict (pytorch/fmnist-cnn-clean.pt) and a 16-image sample:
   onnx-models/samples/fmnist-test-16.npy      uint8 [16,28,28]  (first 16 test images)
   onnx-models/samples/fmnist-test-16-onehot.npy float32 [16,10] (one-hot of their labels)
   onnx-models/samples/fmnist-test-16-saliency.npy float32 [16,1,28,28] (torch.autograd gradient of
@@ -98,6 +98,8 @@ def main():
     model = train_small_cnn(x_train, y_train, args.epochs, args.seed, report)
 
     os.makedirs(os.path.join(args.out, "samples"), exist_ok=True)
+    os.makedirs(os.path.join(args.out, "pytorch"), exist_ok=True)
+    torch.save(model.state_dict(), os.path.join(args.out, "pytorch", "fmnist-cnn-clean.pt"))
     path = os.path.join(args.out, "fmnist-cnn-clean.onnx")
     torch.onnx.export(model, x_test[:2], path, opset_version=17, input_names=["input"], output_names=["logits"],
                       dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}})

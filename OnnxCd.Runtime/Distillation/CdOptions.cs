@@ -22,7 +22,11 @@ public sealed record CdOptions
     /// <summary>Adam learning rate; null for 0.1 (CD-L) or 0.05 (CD-F) (section 1.7).</summary>
     public double? LearningRate { get; init; }
 
-    /// <summary>Weight α of the mask's L1 norm; null for 0.01 (CD-L) or 0.001 (CD-F) (section 1.7; "gamma" in the original code).</summary>
+    /// <summary>
+    /// Weight α of the mask's L1 norm; null for 0.01 (CD-L) or 0.001 (CD-F) (section 1.7; "gamma" in the
+    /// original code), or 1e-4 in probability mode (not in the paper: probabilities move far less than
+    /// logits; measured best of 1e-2 … 3e-5 on the shipped Fashion-MNIST models, onnx-models/README.md).
+    /// </summary>
     public double? Alpha { get; init; }
 
     /// <summary>Weight β of the squared total variation; null for 1 (CD-L) or 10 (CD-F) (section 1.7).</summary>
@@ -53,7 +57,7 @@ public sealed record CdOptions
     public double EffectiveLearningRate => LearningRate ?? (Mode == CdMode.Features ? 0.05 : 0.1);
 
     /// <summary>The α in use.</summary>
-    public double EffectiveAlpha => Alpha ?? (Mode == CdMode.Features ? 0.001 : 0.01);
+    public double EffectiveAlpha => Alpha ?? Mode switch { CdMode.Features => 0.001, CdMode.Probs => 1e-4, _ => 0.01 };
 
     /// <summary>The β in use.</summary>
     public double EffectiveBeta => Beta ?? (Mode == CdMode.Features ? 10 : 1);
