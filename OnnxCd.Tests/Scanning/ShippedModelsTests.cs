@@ -18,6 +18,7 @@ public sealed class ShippedModelsTests(ITestOutputHelper output)
     {
         { "blend", "logits" }, { "badnets", "logits" }, { "sig", "logits" }, { "wanet", "logits" },
         { "blend", "features" }, { "badnets", "features" }, { "sig", "features" }, { "wanet", "features" },
+        { "blend", "probs" }, { "badnets", "probs" }, { "sig", "probs" }, { "wanet", "probs" },
     };
 
     [TorchFixtureTheory("reference-scans")]
@@ -29,7 +30,7 @@ public sealed class ShippedModelsTests(ITestOutputHelper output)
         var (x, shape) = ImageArrays.ToNchw(NpyFile.Read(images), images);
         var poisoned = NpyFile.Read(Path.Combine(RepositoryPaths.OnnxModels, "scansets", $"{attack}-poison.npy")).Bytes.Select(b => b == 1).ToArray();
         var noise = NoiseSource.FromArray(NpyFile.Read(Path.Combine(folder, "noise.npy")), "noise.npy");
-        var options = new CdOptions { Mode = mode == "features" ? CdMode.Features : CdMode.Logits };
+        var options = new CdOptions { Mode = Enum.Parse<CdMode>(mode, ignoreCase: true) };
         var model = OnnxModel.Load(Path.Combine(RepositoryPaths.OnnxModels, $"fmnist-{attack}.onnx"));
         using var cd = CognitiveDistiller.Create(model, options, [1, 1, 28, 28], new ExecutionOptions(), batchSize: 250, noise: noise);
 
