@@ -138,7 +138,7 @@ internal static class ScanCommand
 
         if (s.SuspectedTarget is { } t)
         {
-            output.WriteLine(string.Create(invariant, $"Target?       class {t.Class.Name} (by {s.ClassesBy}): {100 * t.FlaggedRate:F1}% of it flagged vs {100 * t.OverallRate:F1}% overall"));
+            output.WriteLine(string.Create(invariant, $"Target?       class {t.Class.Name} (by {s.ClassesBy}): {100 * t.FlaggedRate:F1}% of it flagged vs {100 * t.OverallRate:F1}% overall, {t.ExcessFlagged:F0} flagged beyond its size"));
         }
 
         var run = s.Runs.LastOrDefault();

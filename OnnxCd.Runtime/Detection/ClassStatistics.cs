@@ -35,9 +35,15 @@ public sealed record ClassStatistics(long Class, string Name, long Samples, long
 /// <param name="FlaggedRate">Its flagged fraction.</param>
 /// <param name="OverallRate">The flagged fraction of all samples.</param>
 /// <param name="ShareOfFlagged">Its share of all flagged samples.</param>
-public sealed record SuspectedTarget(ClassStatistics Class, double FlaggedRate, double OverallRate, double ShareOfFlagged)
+/// <param name="ExcessFlagged">Its flagged samples beyond what its size predicts: flagged − overall rate · samples.</param>
+public sealed record SuspectedTarget(ClassStatistics Class, double FlaggedRate, double OverallRate, double ShareOfFlagged, double ExcessFlagged)
 {
-    /// <summary>The class with the highest flagged rate, or null when nothing is flagged.</summary>
+    /// <summary>
+    /// The class with the most flagged samples beyond its expected count (flagged − overall rate · samples),
+    /// or null when nothing is flagged. Poisoned samples all carry the target label, so they add to its
+    /// count; the highest flagged rate alone would point at any small class whose clean images happen to
+    /// get small masks (Fashion-MNIST bags in probability mode, onnx-models/README.md).
+    /// </summary>
     public static SuspectedTarget? Find(IReadOnlyList<ClassStatistics> classes)
     {
         var flagged = classes.Sum(c => c.Flagged);
@@ -47,7 +53,8 @@ public sealed record SuspectedTarget(ClassStatistics Class, double FlaggedRate, 
             return null;
         }
 
-        var top = classes.MaxBy(c => c.FlaggedRate)!;
-        return new SuspectedTarget(top, top.FlaggedRate, (double)flagged / samples, (double)top.Flagged / flagged);
+        var overall = (double)flagged / samples;
+        var top = classes.MaxBy(c => c.Flagged - overall * c.Samples)!;
+        return new SuspectedTarget(top, top.FlaggedRate, overall, (double)top.Flagged / flagged, top.Flagged - overall * top.Samples);
     }
 }

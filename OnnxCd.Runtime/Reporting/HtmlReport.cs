@@ -71,7 +71,7 @@ public static class HtmlReport
             html.Append($"<h2>Classes (by {E(summary.ClassesBy!)})</h2>");
             if (summary.SuspectedTarget is { } t)
             {
-                html.Append($"<p>Suspected target class: <b>{E(t.Class.Name)}</b>: {P(t.FlaggedRate)} of its samples are flagged against {P(t.OverallRate)} overall, and it holds {P(t.ShareOfFlagged)} of all flagged samples.</p>");
+                html.Append($"<p>Suspected target class: <b>{E(t.Class.Name)}</b>: {P(t.FlaggedRate)} of its samples are flagged against {P(t.OverallRate)} overall, and it holds {P(t.ShareOfFlagged)} of all flagged samples ({t.ExcessFlagged:F0} more than its size predicts).</p>");
             }
 
             html.Append("<table><tr><th>class</th><th>samples</th><th>flagged</th><th>flagged rate</th><th>mean L1</th><th>median L1</th>" + (poisoned is null ? string.Empty : "<th>poisoned</th>") + "</tr>");

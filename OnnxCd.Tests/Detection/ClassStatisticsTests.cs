@@ -21,6 +21,29 @@ public sealed class ClassStatisticsTests
         Assert.Equal(2.0 / 3, target.FlaggedRate, 12);
         Assert.Equal(0.5, target.OverallRate, 12);
         Assert.Equal(2.0 / 3, target.ShareOfFlagged, 12);
+        Assert.Equal(2 - 0.5 * 3, target.ExcessFlagged, 12);
+    }
+
+    [Fact]
+    public void SuspectedTarget_IsTheClassWithTheMostFlaggedBeyondItsSize_NotTheHighestRate()
+    {
+        // 26 of 100 flagged. Class 0: 40 samples, 20 flagged (50%, 20 − 0.26·40 = 9.6 beyond expectation).
+        // Class 1: 8 samples, 6 flagged (75%, the highest rate, but 6 − 0.26·8 = 3.92 beyond). Class 2: none.
+        var classes = new List<long>();
+        var flagged = new List<bool>();
+        foreach (var (label, count, hits) in new[] { (0L, 40, 20), (1L, 8, 6), (2L, 52, 0) })
+        {
+            classes.AddRange(Enumerable.Repeat(label, count));
+            flagged.AddRange(Enumerable.Range(0, count).Select(i => i < hits));
+        }
+
+        var statistics = ClassStatistics.Compute(classes, classes.Select(c => (double)c).ToList(), flagged, null, null);
+        var target = SuspectedTarget.Find(statistics)!;
+
+        Assert.Equal(0.75, statistics[1].FlaggedRate, 12);
+        Assert.Equal(0, target.Class.Class);
+        Assert.Equal(0.26, target.OverallRate, 12);
+        Assert.Equal(20 - 0.26 * 40, target.ExcessFlagged, 9);
     }
 
     [Fact]
