@@ -13,7 +13,9 @@ internal sealed class GraphIndex
     private readonly Dictionary<string, TensorProto> _initializers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, bool> _dataDependence = new(StringComparer.Ordinal);
 
-    public GraphIndex(GraphProto graph)
+    /// <param name="graph">The graph.</param>
+    /// <param name="outerScope">Names the graph may read from an enclosing graph (when it is a Loop or If body).</param>
+    public GraphIndex(GraphProto graph, IEnumerable<string>? outerScope = null)
     {
         Graph = graph;
         foreach (var tensor in graph.Initializer)
@@ -39,7 +41,7 @@ internal sealed class GraphIndex
             }
         }
 
-        Order = TopologicalOrder(graph);
+        Order = TopologicalOrder(graph, outerScope ?? []);
         foreach (var node in Order)
         {
             var dependent = node.OpType is not ("Shape" or "Size" or "Constant")
@@ -90,11 +92,12 @@ internal sealed class GraphIndex
     public static string NodeLabel(NodeProto node) =>
         node.Name.Length > 0 ? node.Name : $"{node.OpType}->{node.Output.FirstOrDefault() ?? "?"}";
 
-    private static List<NodeProto> TopologicalOrder(GraphProto graph)
+    private static List<NodeProto> TopologicalOrder(GraphProto graph, IEnumerable<string> outerScope)
     {
         var available = new HashSet<string>(StringComparer.Ordinal) { string.Empty };
         available.UnionWith(graph.Input.Select(i => i.Name));
         available.UnionWith(graph.Initializer.Select(i => i.Name));
+        available.UnionWith(outerScope);
         var producedBy = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var n = 0; n < graph.Node.Count; n++)
         {

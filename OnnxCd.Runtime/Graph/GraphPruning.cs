@@ -8,10 +8,11 @@ internal static class GraphPruning
     /// <summary>
     /// Keeps only the nodes and initializers the graph outputs depend on; graph inputs are kept
     /// whether used or not, so the interface does not change. Nodes end up topologically sorted.
+    /// <paramref name="outerScope"/> names what a Loop or If body may read from its enclosing graph.
     /// </summary>
-    public static void Prune(GraphProto graph)
+    public static void Prune(GraphProto graph, IEnumerable<string>? outerScope = null)
     {
-        var order = new GraphIndex(graph).Order;
+        var order = new GraphIndex(graph, outerScope).Order;
         var needed = graph.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
         var kept = new List<NodeProto>();
         foreach (var node in order.Reverse())
