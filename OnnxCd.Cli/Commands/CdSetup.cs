@@ -9,7 +9,7 @@ namespace OnnxCd.Cli.Commands;
 /// <summary>Turns CD command-line options into validated library options, with messages that give the valid values.</summary>
 internal static class CdSetup
 {
-    public static CdOptions Options(CdCommandOptions o, OnnxModel model)
+    public static CdOptions Options(CdHyperParameterOptions o, OnnxModel model)
     {
         var mode = o.Mode.ToLowerInvariant() switch
         {
@@ -29,7 +29,7 @@ internal static class CdSetup
             Alpha = o.Alpha,
             Beta = o.Beta,
             Epsilon = o.Epsilon,
-            Seed = o.Seed,
+            Seed = (o as CdCommandOptions)?.Seed ?? 0,
             Mean = mean,
             Std = std,
         };
@@ -54,7 +54,7 @@ internal static class CdSetup
     public static NoiseSource? Noise(CdCommandOptions o) => o.Noise is { } path ? NoiseSource.FromArray(NpyFile.Read(path), path) : null;
 
     /// <summary>--mean/--std, or the model's onnxcd.mean/onnxcd.std metadata when the flags are absent.</summary>
-    private static (float[]? Mean, float[]? Std) Normalisation(CdCommandOptions o, OnnxModel model)
+    private static (float[]? Mean, float[]? Std) Normalisation(CdHyperParameterOptions o, OnnxModel model)
     {
         var metadata = model.Metadata;
         var mean = o.Mean ?? metadata.GetValueOrDefault("onnxcd.mean");

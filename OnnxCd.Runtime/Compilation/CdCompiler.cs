@@ -113,8 +113,9 @@ public static class CdCompiler
         var steps = Enumerable.Range(1, options.Steps).ToArray();
         var negStepSize = e.Constant(steps.Select(t => -(options.EffectiveLearningRate / (1 - Math.Pow(options.Beta1, t)))).ToArray(), [options.Steps], DataType.Float);
         var correction = e.Constant(steps.Select(t => Math.Sqrt(1 - Math.Pow(options.Beta2, t))).ToArray(), [options.Steps], DataType.Float);
-        var outerScope = outer.Input.Select(i => i.Name).Concat(outer.Initializer.Select(i => i.Name)).Concat(outer.Node.SelectMany(n => n.Output));
+        var outerScope = outer.Input.Select(i => i.Name).Concat(outer.Initializer.Select(i => i.Name)).Concat(outer.Node.SelectMany(n => n.Output)).ToList();
         BuildBody(body, graphs, maskShape, source, negStepSize, correction, batchSymbol, outerScope);
+        e.Reserve(body.Node.SelectMany(n => n.Output).Concat(body.Initializer.Select(i => i.Name)).Concat(body.Input.Select(i => i.Name)));
 
         var state = new TensorInfo(DataType.Float, maskShape);
         var outputs = e.OpMulti(
@@ -133,6 +134,7 @@ public static class CdCompiler
         body.Input.Clear();
         body.Output.Clear();
         var e = new GraphEmitter(body, graphs.Opset) { Scope = InnerPrefix + "OnnxCd/" };
+        e.Reserve(outerScope);
         var scalarInt = new TensorInfo(DataType.Int64, new TensorShape([]));
         var scalarBool = new TensorInfo(DataType.Bool, new TensorShape([]));
         var state = new TensorInfo(DataType.Float, maskShape);

@@ -45,6 +45,9 @@ internal sealed class GraphEmitter
         return name;
     }
 
+    /// <summary>Marks <paramref name="names"/> as taken, for example the names a subgraph must not shadow.</summary>
+    public void Reserve(IEnumerable<string> names) => _names.UnionWith(names);
+
     // ---- generic emission -------------------------------------------------------------------
 
     public TensorRef Op(string opType, IReadOnlyList<TensorRef?> inputs, DataType type, TensorShape? shape, params AttributeProto[] attributes) =>

@@ -39,6 +39,52 @@ public sealed class CdCompilerTests
         Assert.Equal(expected.Predicted, Enumerable.Range(0, (int)shape[0]).Select(i => (long)ArgMax(logits.AsSpan(i * 10, 10))));
     }
 
+    [Fact]
+    public void SeededModel_IsDeterministic_AndEachImageDependsOnlyOnItsSeed()
+    {
+        var model = ShippedSamples.Model();
+        var (images, shape) = ShippedSamples.Images();
+        var compiled = CdCompiler.Compile(model, new CdOptions { Steps = 10 }, shape, CompiledNoise.Seeds, "sha");
+        using var session = new InferenceSession(compiled.ToBytes());
+        float[] L1(float[] x, long[] seeds)
+        {
+            using var results = session.Run([
+                NamedOnnxValue.CreateFromTensor(CompiledNames.Images, new DenseTensor<float>(x, [seeds.Length, 1, 28, 28])),
+                NamedOnnxValue.CreateFromTensor(CompiledNames.Seed, new DenseTensor<long>(seeds, [seeds.Length]))]);
+            return results.First(r => r.Name == CompiledNames.L1).AsTensor<float>().ToArray();
+        }
+
+        long[] seeds = [.. Enumerable.Range(100, (int)shape[0]).Select(i => (long)i)];
+        var first = L1(images, seeds);
+        var again = L1(images, seeds);
+        var alone = L1(images.AsSpan(3 * 784, 784).ToArray(), [seeds[3]]);
+        var otherSeeds = L1(images, [.. seeds.Select(s => s + 1000)]);
+
+        Assert.Equal(first, again);
+        Assert.Equal(first[3], alone[0], 1e-4f * first[3]);
+        Assert.True(first.Zip(otherSeeds).Count(p => p.First != p.Second) >= shape[0] / 2, "changing the seeds hardly changed the masks");
+    }
+
+    [PythonOnnxFact]
+    public void CompiledModels_PassTheOnnxChecker()
+    {
+        using var dir = new TempDirectory();
+        var model = ShippedSamples.Model();
+        var files = new List<string>();
+        foreach (var (mode, noise) in new[] { (CdMode.Logits, CompiledNoise.Seeds), (CdMode.Features, CompiledNoise.Input), (CdMode.Probs, CompiledNoise.Seeds) })
+        {
+            var path = dir.File($"{mode}-{noise}.onnx");
+            CdCompiler.Compile(model, new CdOptions { Mode = mode, Steps = 2 }, [1, 1, 28, 28], noise, "sha").Save(path);
+            files.Add(path);
+        }
+
+        const string script = "import onnx, sys\n"
+            + "for p in sys.argv[1:]: onnx.checker.check_model(onnx.load(p), full_check=True)\n";
+        var (code, output) = PythonOnnx.Run(["-c", script, .. files]);
+
+        Assert.True(code == 0, "The ONNX checker rejected a compiled model:\n" + output);
+    }
+
     private static NpyArray RandomNoise(int steps, int samples, int channels, int seed)
     {
         var random = new Random(seed);
