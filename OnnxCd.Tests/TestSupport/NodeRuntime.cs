@@ -1,0 +1,48 @@
+using System.Diagnostics;
+
+namespace OnnxCd.Tests.TestSupport;
+
+/// <summary>Runs tools/node/run_model.js in Node.js with onnxruntime-node, when both are installed.</summary>
+internal static class NodeRuntime
+{
+    public static string Script => Path.Combine(RepositoryPaths.Root, "tools", "node", "run_model.js");
+
+    public static string? Executable { get; } = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+        .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+        .Select(folder => Path.Combine(folder, "node"))
+        .FirstOrDefault(File.Exists);
+
+    public static bool ModuleInstalled => Directory.Exists(Path.Combine(RepositoryPaths.Root, "tools", "node", "node_modules", "onnxruntime-node"));
+
+    /// <summary>Runs <paramref name="model"/> with inputs from <paramref name="inputs"/>/NAME.npy; outputs go to <paramref name="outputs"/>/NAME.npy.</summary>
+    public static (int ExitCode, string Output) Run(string model, string inputs, string outputs)
+    {
+        var start = new ProcessStartInfo(Executable!) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Script, model, inputs, outputs })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        return (process.ExitCode, output.Result + error.Result);
+    }
+}
+
+/// <summary>A fact that needs Node.js and tools/node's onnxruntime-node; skipped with the reason and the install command when absent.</summary>
+internal sealed class NodeRuntimeFactAttribute : FactAttribute
+{
+    public NodeRuntimeFactAttribute()
+    {
+        if (NodeRuntime.Executable is null)
+        {
+            Skip = "Node.js is not installed (apt-get install nodejs npm), so the compiled model cannot be checked in onnxruntime-node.";
+        }
+        else if (!NodeRuntime.ModuleInstalled)
+        {
+            Skip = "onnxruntime-node is not installed in tools/node: run 'npm ci --ignore-scripts --prefix tools/node', as .ci/run does.";
+        }
+    }
+}
