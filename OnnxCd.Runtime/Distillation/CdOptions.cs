@@ -25,7 +25,7 @@ public sealed record CdOptions
     /// <summary>
     /// Weight α of the mask's L1 norm; null for 0.01 (CD-L) or 0.001 (CD-F) (section 1.7; "gamma" in the
     /// original code), or 1e-4 in probability mode (not in the paper: probabilities move far less than
-    /// logits; measured best of 1e-2 … 3e-5 on the shipped Fashion-MNIST models, onnx-models/README.md).
+    /// logits; chosen among 1e-2 … 3e-5 on the shipped Fashion-MNIST models, onnx-models/README.md).
     /// </summary>
     public double? Alpha { get; init; }
 
