@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace OnnxCd.Tests.TestSupport;
 
 /// <summary>Runs tools/node/run_model.js in Node.js with onnxruntime-node, when both are installed.</summary>
@@ -17,17 +15,7 @@ internal static class NodeRuntime
     /// <summary>Runs <paramref name="model"/> with inputs from <paramref name="inputs"/>/NAME.npy; outputs go to <paramref name="outputs"/>/NAME.npy.</summary>
     public static (int ExitCode, string Output) Run(string model, string inputs, string outputs)
     {
-        var start = new ProcessStartInfo(Executable!) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { Script, model, inputs, outputs })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result + error.Result);
+        return ProcessRunner.Run(Executable!, [Script, model, inputs, outputs]);
     }
 }
 

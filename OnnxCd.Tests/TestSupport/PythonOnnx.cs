@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace OnnxCd.Tests.TestSupport;
 
 /// <summary>Runs Debian's <c>/usr/bin/python3</c> with the <c>onnx</c> package, when installed.</summary>
@@ -21,17 +19,7 @@ internal static class PythonOnnx
             return (-1, $"{Interpreter} not found");
         }
 
-        var start = new ProcessStartInfo(Interpreter) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result + error.Result);
+        return ProcessRunner.Run(Interpreter, args);
     }
 }
 

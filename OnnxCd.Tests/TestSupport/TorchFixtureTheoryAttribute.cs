@@ -6,12 +6,17 @@ namespace OnnxCd.Tests.TestSupport;
 /// </summary>
 internal sealed class TorchFixtureTheoryAttribute : TheoryAttribute
 {
-    /// <param name="fixtures">The folder under TestData/generated: "torchvision" or "cd".</param>
+    /// <param name="fixtures">The folder under TestData/generated: "torchvision", "cd" or "reference-scans".</param>
     public TorchFixtureTheoryAttribute(string fixtures)
     {
         if (!Directory.Exists(RepositoryPaths.Generated(fixtures)))
         {
-            var tool = fixtures == "cd" ? "tools/reference_cd.py" : "tools/make_torchvision_fixtures.py";
+            var tool = fixtures switch
+            {
+                "cd" => "tools/reference_cd.py",
+                "reference-scans" => "tools/reference_cd.py --scansets",
+                _ => "tools/make_torchvision_fixtures.py",
+            };
             Skip = $"PyTorch fixtures are not generated ({RepositoryPaths.Generated(fixtures)} is missing): run " +
                 $"'/usr/bin/python3 {tool}' (needs Debian's python3-torch, python3-torchvision, python3-onnx and dataset-fashion-mnist), as .ci/run does.";
         }
