@@ -33,12 +33,13 @@ public static class CdCompiler
     /// <param name="imageDims">Image dimensions.</param>
     /// <param name="noise">Where the compiled model takes its noise colours from.</param>
     /// <param name="sourceSha256">The SHA-256 of the model file, recorded in the metadata.</param>
-    /// <exception cref="ModelException">The model cannot be used for CD (see <see cref="CdGraphBuilder.Build"/>).</exception>
+    /// <exception cref="ModelException">The model cannot be used for CD (see <see cref="CdGraphBuilder.Build"/>), or its compiled form would exceed 2 GiB.</exception>
     public static OnnxModel Compile(OnnxModel model, CdOptions options, long[] imageDims, CompiledNoise noise, string sourceSha256)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         var graphs = CdGraphBuilder.Build(model, options, imageDims);
+        CheckSize(graphs, model.Description);
         var names = graphs.Names;
         var reference = graphs.Reference.Proto.Clone();
         var step = graphs.Step.Proto.Clone();
@@ -81,6 +82,16 @@ public static class CdCompiler
         }
 
         return OnnxModel.Wrap(compiled, model.Description + " (compiled CD)");
+    }
+
+    /// <summary>Refuses a model whose two weight copies would not fit one ONNX file (protobuf's 2 GiB; no external data here).</summary>
+    private static void CheckSize(CdGraphs graphs, string description)
+    {
+        var bytes = graphs.Reference.Proto.Graph.Initializer.Concat(graphs.Step.Proto.Graph.Initializer).Sum(t => (long)t.CalculateSize());
+        if (bytes > int.MaxValue - (64L << 20))
+        {
+            throw new ModelException($"Compiling '{description}' would write {bytes / (double)(1L << 30):F2} GiB of weights (the reference pass and the loop body each hold a copy); one ONNX file holds at most 2 GiB. Use onnxcd distill or scan for this model.");
+        }
     }
 
     /// <summary>The seed [N] or noise [steps,N,C] input of the outer graph.</summary>
