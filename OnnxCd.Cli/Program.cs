@@ -19,7 +19,7 @@ internal static class Program
             settings.HelpWriter = log;
             settings.CaseInsensitiveEnumValues = true;
         });
-        return parser.ParseArguments<InspectOptions, VjpOptions, DistillOptions, ScanOptions, MergeOptions, PredictOptions, CompileOptions>(args).MapResult(
+        return parser.ParseArguments<InspectOptions, VjpOptions, DistillOptions, ScanOptions, MergeOptions, PredictOptions, CompileOptions, BenchOptions>(args).MapResult(
             (InspectOptions o) => Run(o, log, () => InspectCommand.Run(o, output)),
             (VjpOptions o) => Run(o, log, () => VjpCommand.Run(o, output, log)),
             (DistillOptions o) => Run(o, log, () => DistillCommand.Run(o, output, log)),
@@ -27,6 +27,7 @@ internal static class Program
             (MergeOptions o) => Run(o, log, () => MergeCommand.Run(o, output)),
             (PredictOptions o) => Run(o, log, () => PredictCommand.Run(o, output)),
             (CompileOptions o) => Run(o, log, () => CompileCommand.Run(o, output)),
+            (BenchOptions o) => Run(o, log, () => BenchCommand.Run(o, output, log)),
             errors => errors.IsHelp() || errors.IsVersion() ? ExitCodes.Ok : ExitCodes.Usage);
     }
 

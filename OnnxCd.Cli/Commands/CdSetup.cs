@@ -99,4 +99,19 @@ internal static class CdSetup
         var width = Dim(3, 1);
         return (ImageFile.Read(path, (int)channels, (int)height, (int)width), [1, channels, height, width]);
     }
+
+    /// <summary>[1,C,H,W] from the model's declared input, with --input-size for symbolic H and W.</summary>
+    public static long[] ImageDims(OnnxModel model, string? inputSize)
+    {
+        var declared = model.DeclaredInputShape;
+        if (declared is not { Length: 4 } || declared[1] <= 0)
+        {
+            throw new UsageException($"Model '{model.Description}' declares input {(declared is null ? "without a shape" : TensorShape.Format(declared))}; CD needs images [N,C,H,W] with a fixed channel count.");
+        }
+
+        var size = OptionParsing.InputSize(inputSize);
+        long Dim(int axis, int fromSize) => declared[axis] > 0 ? declared[axis]
+            : size?[fromSize] ?? throw new UsageException($"The input size of '{model.Description}' is symbolic ({TensorShape.Format(declared)}); give --input-size HxW.");
+        return [declared[0] > 0 ? declared[0] : 1, declared[1], Dim(2, 0), Dim(3, 1)];
+    }
 }

@@ -37,7 +37,7 @@ internal static class CompileCommand
         var maxBatch = OptionParsing.Positive(o.MaxBatchSize, "--max-batch-size");
         var model = OnnxModel.Load(o.Model);
         var options = CdSetup.Options(o, model);
-        var dims = ImageDims(model, o.InputSize);
+        var dims = CdSetup.ImageDims(model, o.InputSize);
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(o.Model)));
         var noise = o.NoiseInput ? CompiledNoise.Input : CompiledNoise.Seeds;
         var compiled = CdCompiler.Compile(model, options, dims, noise, sha256);
@@ -57,21 +57,6 @@ internal static class CompileCommand
         }
 
         return ExitCodes.Ok;
-    }
-
-    /// <summary>[1,C,H,W] from the model's declared input, with --input-size for symbolic H and W.</summary>
-    private static long[] ImageDims(OnnxModel model, string? inputSize)
-    {
-        var declared = model.DeclaredInputShape;
-        if (declared is not { Length: 4 } || declared[1] <= 0)
-        {
-            throw new UsageException($"Model '{model.Description}' declares input {(declared is null ? "without a shape" : TensorShape.Format(declared))}; compile needs images [N,C,H,W] with a fixed channel count.");
-        }
-
-        var size = OptionParsing.InputSize(inputSize);
-        long Dim(int axis, int fromSize) => declared[axis] > 0 ? declared[axis]
-            : size?[fromSize] ?? throw new UsageException($"The input size of '{model.Description}' is symbolic ({TensorShape.Format(declared)}); give --input-size HxW.");
-        return [declared[0] > 0 ? declared[0] : 1, declared[1], Dim(2, 0), Dim(3, 1)];
     }
 
     private static string DefaultName(string path)

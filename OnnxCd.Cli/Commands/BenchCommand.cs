@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text.Json;
+using CommandLine;
+using Microsoft.ML.OnnxRuntime;
+using OnnxCd.Runtime.Benchmarking;
+using OnnxCd.Runtime.Execution;
+using OnnxCd.Runtime.Graph;
+
+namespace OnnxCd.Cli.Commands;
+
+[Verb("bench", HelpText = "Time full CD runs of a model per batch size: images/s, steps/s, effective GFLOP/s against the machine's MatMul peak through ONNX Runtime.")]
+internal sealed class BenchOptions : CdHyperParameterOptions
+{
+    [Option("batch-sizes", Default = "1,16,64", HelpText = "Comma-separated batch sizes to measure.")]
+    public string BatchSizes { get; set; } = "1,16,64";
+
+    [Option("repeat", Default = 3, HelpText = "Timed runs per batch size (the median is reported), after one warm-up run.")]
+    public int Repeat { get; set; }
+
+    [Option("device", Default = "cpu", HelpText = "auto, cpu, cuda or cuda:<index>.")]
+    public string Device { get; set; } = "cpu";
+
+    [Option("threads", Default = 0, HelpText = "CPU threads for ONNX Runtime (0: one per physical core).")]
+    public int Threads { get; set; }
+
+    [Option("peak-size", Default = 1024, HelpText = "n of the n×n MatMul that measures the peak.")]
+    public int PeakSize { get; set; }
+
+    [Option("json", HelpText = "Print the results as JSON.")]
+    public bool Json { get; set; }
+}
+
+/// <summary><c>onnxcd bench</c>: CD throughput and effective FLOP rate, comparable across machines.</summary>
+internal static class BenchCommand
+{
+    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    public static int Run(BenchOptions o, TextWriter output, TextWriter log)
+    {
+        var batchSizes = o.BatchSizes.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(t => int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var b) && b >= 1 ? b
+                : throw new UsageException($"--batch-sizes '{o.BatchSizes}' is not valid; give positive integers separated by commas, for example 1,16,64."))
+            .ToArray();
+        var repeats = OptionParsing.Positive(o.Repeat, "--repeat", 1000);
+        var peakSize = OptionParsing.Positive(o.PeakSize, "--peak-size", 8192);
+        var execution = new ExecutionOptions
+        {
+            Device = DeviceSpec.Parse(o.Device),
+            IntraOpThreads = o.Threads >= 0 ? o.Threads : throw new UsageException($"--threads {o.Threads} is out of range; give 0 (automatic) or a positive count."),
+        };
+        var model = OnnxModel.Load(o.Model);
+        var options = CdSetup.Options(o, model);
+        var dims = CdSetup.ImageDims(model, o.InputSize);
+
+        var peak = MatMulPeak.Measure(execution, peakSize);
+        var (results, provider) = CdBenchmark.Run(model, options, dims, execution, batchSizes, repeats, r =>
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bench: batch {r.BatchSize} done ({r.ImagesPerSecond:F1} images/s)")));
+        var report = new
+        {
+            Model = o.Model,
+            Mode = options.Mode.ToString().ToLowerInvariant(),
+            options.Steps,
+            Image = dims.Skip(1),
+            Provider = provider,
+            OnnxRuntime = OrtEnv.Instance().GetVersionString(),
+            Threads = o.Threads == 0 ? "automatic" : o.Threads.ToString(CultureInfo.InvariantCulture),
+            Processors = Environment.ProcessorCount,
+            MatMulPeakGflops = peak,
+            PeakMatMulSize = peakSize,
+            Results = results.Select(r => new { r.BatchSize, r.BuildSeconds, r.Seconds, r.Repeats, r.StepGflop, r.ImagesPerSecond, r.StepsPerSecond, ImageStepsPerSecond = r.ImagesPerSecond * options.Steps, r.Gflops, PercentOfPeak = 100 * r.Gflops / peak }),
+        };
+        if (o.Json)
+        {
+            output.WriteLine(JsonSerializer.Serialize(report, s_json));
+            return ExitCodes.Ok;
+        }
+
+        var invariant = CultureInfo.InvariantCulture;
+        output.WriteLine($"Model         {o.Model} ({report.Mode}, {options.Steps} steps, image {TensorShape.Format(dims.Skip(1))})");
+        output.WriteLine(string.Create(invariant, $"Machine       {provider}, ONNX Runtime {report.OnnxRuntime}, threads {report.Threads} of {report.Processors} logical processors"));
+        output.WriteLine(string.Create(invariant, $"MatMul peak   {peak:F1} GFLOP/s ({peakSize}×{peakSize} float32 MatMul through ONNX Runtime, best run)"));
+        output.WriteLine("batch  images/s  steps/s  image-steps/s  GFLOP/step  GFLOP/s  % of peak  build s");
+        foreach (var r in results)
+        {
+            output.WriteLine(string.Create(invariant, $"{r.BatchSize,5}  {r.ImagesPerSecond,8:F1}  {r.StepsPerSecond,7:F1}  {r.ImagesPerSecond * options.Steps,13:F0}  {r.StepGflop,10:F4}  {r.Gflops,7:F1}  {100 * r.Gflops / peak,9:F1}  {r.BuildSeconds,7:F2}"));
+        }
+
+        output.WriteLine($"Each row: the median of {repeats} full runs (reference pass and {options.Steps} steps over one batch of random images), after a warm-up run; GFLOP counts Conv, ConvTranspose, Gemm and MatMul only.");
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using OnnxCd.Runtime.Detection;
+using OnnxCd.Runtime.Distillation;
+using OnnxCd.Runtime.Execution;
+using OnnxCd.Runtime.Graph;
+
+namespace OnnxCd.Runtime.Benchmarking;
+
+/// <summary>One batch size's measurement of a full CD run.</summary>
+/// <param name="BatchSize">Images per run.</param>
+/// <param name="BuildSeconds">Graph building and session creation.</param>
+/// <param name="Seconds">The median time of a full run over one batch (reference pass and every step).</param>
+/// <param name="Repeats">How many timed runs the median is over (after one warm-up run).</param>
+/// <param name="StepGflop">GFLOP of one step at this batch size (matrix work, <see cref="FlopCounter"/>).</param>
+/// <param name="ImagesPerSecond">Images distilled per second.</param>
+/// <param name="StepsPerSecond">Step-graph runs per second.</param>
+/// <param name="Gflops">Effective GFLOP/s of the run.</param>
+public sealed record CdBenchmarkResult(int BatchSize, double BuildSeconds, double Seconds, int Repeats, double StepGflop, double ImagesPerSecond, double StepsPerSecond, double Gflops);
+
+/// <summary>Times full CD runs of a model at several batch sizes on random images in [0,1], setup outside the timed region.</summary>
+public static class CdBenchmark
+{
+    /// <summary>Measures each batch size: one warm-up run, then <paramref name="repeats"/> timed runs (median).</summary>
+    /// <param name="model">The classifier.</param>
+    /// <param name="options">CD hyper-parameters (the step count matters).</param>
+    /// <param name="imageDims">[N,C,H,W]; N does not matter.</param>
+    /// <param name="execution">Device and threads.</param>
+    /// <param name="batchSizes">The batch sizes to measure.</param>
+    /// <param name="repeats">Timed runs per batch size.</param>
+    /// <param name="progress">Called with a line after each batch size.</param>
+    /// <returns>The results and the provider that ran.</returns>
+    public static (IReadOnlyList<CdBenchmarkResult> Results, string Provider) Run(OnnxModel model, CdOptions options, long[] imageDims, ExecutionOptions execution, IReadOnlyList<int> batchSizes, int repeats, Action<CdBenchmarkResult>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(imageDims);
+        ArgumentNullException.ThrowIfNull(batchSizes);
+        ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1);
+        var results = new List<CdBenchmarkResult>();
+        var provider = string.Empty;
+        foreach (var batch in batchSizes)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
+            long[] dims = [batch, imageDims[1], imageDims[2], imageDims[3]];
+            var clock = Stopwatch.StartNew();
+            using var distiller = CognitiveDistiller.Create(model, options, dims, execution, batch);
+            var build = clock.Elapsed.TotalSeconds;
+            provider = distiller.Provider;
+            var (stepFlops, referenceFlops) = Flops(distiller.Graphs, dims);
+            var random = new Random(batch);
+            var images = Enumerable.Range(0, (int)(dims[0] * dims[1] * dims[2] * dims[3])).Select(_ => (float)random.NextDouble()).ToArray();
+            distiller.Distill(images, dims);
+            var times = new List<double>();
+            for (var r = 0; r < repeats; r++)
+            {
+                clock.Restart();
+                distiller.Distill(images, dims);
+                times.Add(clock.Elapsed.TotalSeconds);
+            }
+
+            var seconds = Statistics.Median(times);
+            var result = new CdBenchmarkResult(batch, build, seconds, repeats, stepFlops / 1e9, batch / seconds, options.Steps / seconds, ((stepFlops * options.Steps) + referenceFlops) / seconds / 1e9);
+            results.Add(result);
+            progress?.Invoke(result);
+        }
+
+        return (results, provider);
+    }
+
+    /// <summary>FLOPs of one step and of the reference pass at the batch of <paramref name="dims"/>.</summary>
+    private static (double Step, double Reference) Flops(CdGraphs graphs, long[] dims)
+    {
+        var names = graphs.Names;
+        long[] mask = [dims[0], 1, dims[2], dims[3]];
+        long[] target = [dims[0], .. graphs.TargetShape.Dims.Skip(1)];
+        var stepShapes = TensorShapes.Infer(graphs.Step, new Dictionary<string, long[]>
+        {
+            [names.Image] = dims,
+            [names.Target] = target,
+            [names.Theta] = mask,
+            [names.Noise] = [dims[0], dims[1], 1, 1],
+            [names.AdamM] = mask,
+            [names.AdamV] = mask,
+            [names.NegStepSize] = [],
+            [names.BiasCorrection2Sqrt] = [],
+        });
+        var referenceShapes = TensorShapes.Infer(graphs.Reference, new Dictionary<string, long[]> { [names.Image] = dims });
+        return (FlopCounter.Count(graphs.Step, stepShapes, dims[0]), FlopCounter.Count(graphs.Reference, referenceShapes, dims[0]));
+    }
+}
