@@ -3,7 +3,6 @@ using System.Text.Json;
 using CommandLine;
 using Microsoft.ML.OnnxRuntime;
 using OnnxCd.Runtime.Benchmarking;
-using OnnxCd.Runtime.Execution;
 using OnnxCd.Runtime.Graph;
 
 namespace OnnxCd.Cli.Commands;
@@ -43,11 +42,7 @@ internal static class BenchCommand
             .ToArray();
         var repeats = OptionParsing.Positive(o.Repeat, "--repeat", 1000);
         var peakSize = OptionParsing.Positive(o.PeakSize, "--peak-size", 8192);
-        var execution = new ExecutionOptions
-        {
-            Device = DeviceSpec.Parse(o.Device),
-            IntraOpThreads = o.Threads >= 0 ? o.Threads : throw new UsageException($"--threads {o.Threads} is out of range; give 0 (automatic) or a positive count."),
-        };
+        var execution = CdSetup.Execution(o.Device, o.Threads);
         var model = OnnxModel.Load(o.Model);
         var options = CdSetup.Options(o, model);
         var dims = CdSetup.ImageDims(model, o.InputSize);

@@ -45,10 +45,12 @@ internal static class CdSetup
         return options;
     }
 
-    public static ExecutionOptions Execution(CdCommandOptions o) => new()
+    public static ExecutionOptions Execution(CdCommandOptions o) => Execution(o.Device, o.Threads);
+
+    public static ExecutionOptions Execution(string device, int threads) => new()
     {
-        Device = DeviceSpec.Parse(o.Device),
-        IntraOpThreads = o.Threads >= 0 ? o.Threads : throw new UsageException($"--threads {o.Threads} is out of range; give 0 (automatic) or a positive count."),
+        Device = DeviceSpec.Parse(device),
+        IntraOpThreads = threads >= 0 ? threads : throw new UsageException($"--threads {threads} is out of range; give 0 (automatic) or a positive count."),
     };
 
     public static NoiseSource? Noise(CdCommandOptions o) => o.Noise is { } path ? NoiseSource.FromArray(NpyFile.Read(path), path) : null;
