@@ -71,5 +71,5 @@ internal static class CompileCommand
     }
 
     private static string Describe(IEnumerable<Onnx.ValueInfoProto> values) => string.Join(", ", values.Select(v =>
-        $"{v.Name} {ElementTypes.Name((Onnx.TensorProto.Types.DataType)v.Type.TensorType.ElemType)}[{string.Join(",", v.Type.TensorType.Shape.Dim.Select(d => string.IsNullOrEmpty(d.DimParam) ? d.DimValue.ToString(System.Globalization.CultureInfo.InvariantCulture) : d.DimParam))}]"));
+        $"{v.Name} {ElementTypes.Name((Onnx.TensorProto.Types.DataType)v.Type.TensorType.ElemType)}{ValueInfos.FormatDims(v)}"));
 }

@@ -69,21 +69,8 @@ public static class CdBenchmark
     /// <summary>FLOPs of one step and of the reference pass at the batch of <paramref name="dims"/>.</summary>
     private static (double Step, double Reference) Flops(CdGraphs graphs, long[] dims)
     {
-        var names = graphs.Names;
-        long[] mask = [dims[0], 1, dims[2], dims[3]];
-        long[] target = [dims[0], .. graphs.TargetShape.Dims.Skip(1)];
-        var stepShapes = TensorShapes.Infer(graphs.Step, new Dictionary<string, long[]>
-        {
-            [names.Image] = dims,
-            [names.Target] = target,
-            [names.Theta] = mask,
-            [names.Noise] = [dims[0], dims[1], 1, 1],
-            [names.AdamM] = mask,
-            [names.AdamV] = mask,
-            [names.NegStepSize] = [],
-            [names.BiasCorrection2Sqrt] = [],
-        });
-        var referenceShapes = TensorShapes.Infer(graphs.Reference, new Dictionary<string, long[]> { [names.Image] = dims });
+        var stepShapes = TensorShapes.Infer(graphs.Step, graphs.StepInputDims(dims));
+        var referenceShapes = TensorShapes.Infer(graphs.Reference, new Dictionary<string, long[]> { [graphs.Names.Image] = dims });
         return (FlopCounter.Count(graphs.Step, stepShapes, dims[0]), FlopCounter.Count(graphs.Reference, referenceShapes, dims[0]));
     }
 }

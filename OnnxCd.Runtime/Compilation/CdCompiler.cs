@@ -63,7 +63,7 @@ public static class CdCompiler
         AddOutput(outer, e, e.ReduceSum(mask, [1, 2, 3], keepDims: false), CompiledNames.L1, batchSymbol);
         if (LogitsTensor(graphs, options) is { } logits)
         {
-            AddOutput(outer, e, new TensorRef(OuterPrefix + logits, DataType.Float, DeclaredShape(graphs.Reference.Proto.Graph, graphs.Predictions!)), CompiledNames.Logits, batchSymbol);
+            AddOutput(outer, e, new TensorRef(OuterPrefix + logits, DataType.Float, ValueInfos.DeclaredShape(graphs.Reference.Proto.Graph.Output.First(o => o.Name == graphs.Predictions))), CompiledNames.Logits, batchSymbol);
         }
 
         GraphPruning.Prune(outer);
@@ -188,10 +188,6 @@ public static class CdCompiler
         e.Feed(value, name);
         graph.Output.Add(ValueInfos.Create(name, new TensorInfo(value.ElementType, value.KnownShape), batchSymbol));
     }
-
-    /// <summary>The declared shape of graph output <paramref name="name"/>, symbolic dimensions dynamic.</summary>
-    private static TensorShape DeclaredShape(GraphProto graph, string name) =>
-        new(graph.Output.First(o => o.Name == name).Type.TensorType.Shape.Dim.Select(d => string.IsNullOrEmpty(d.DimParam) ? d.DimValue : TensorShape.Dynamic));
 
     /// <summary>The reference graph's tensor holding the model's logits (before any softmax of probability mode), or null.</summary>
     private static string? LogitsTensor(CdGraphs graphs, CdOptions options) =>

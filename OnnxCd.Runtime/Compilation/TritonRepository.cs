@@ -46,10 +46,10 @@ public static class TritonRepository
         var values = graph.Input.Concat(graph.Output).ToList();
         var batch = FirstSymbol(values[0]);
         var batched = batch is not null;
-        var offender = values.FirstOrDefault(v => Symbols(v).Skip(1).Any(s => s is not null) || (batched && FirstSymbol(v) != batch) || (!batched && FirstSymbol(v) is not null));
+        var offender = values.FirstOrDefault(v => ValueInfos.Symbols(v).Skip(1).Any(s => s is not null) || (batched && FirstSymbol(v) != batch) || (!batched && FirstSymbol(v) is not null));
         if (offender is not null)
         {
-            throw new ArgumentException($"'{offender.Name}' [{string.Join(",", Symbols(offender).Zip(Dims(offender), (s, d) => s ?? d.ToString(CultureInfo.InvariantCulture)))}] does not have the batch axis first and only there; Triton batches every input and output along their first axis.");
+            throw new ArgumentException($"'{offender.Name}' {ValueInfos.FormatDims(offender)} does not have the batch axis first and only there; Triton batches every input and output along their first axis.");
         }
 
         var text = new StringBuilder();
@@ -68,7 +68,7 @@ public static class TritonRepository
     {
         var entries = values.Select(v =>
         {
-            var dims = Dims(v).Skip(batched ? 1 : 0).ToArray();
+            var dims = ValueInfos.DeclaredShape(v).Dims.Skip(batched ? 1 : 0).ToArray();
             var entry = new StringBuilder();
             entry.Append(CultureInfo.InvariantCulture, $"  {{\n    name: \"{v.Name}\"\n    data_type: {TritonType(v)}\n");
 
@@ -79,13 +79,7 @@ public static class TritonRepository
         text.Append(CultureInfo.InvariantCulture, $"{kind} [\n{string.Join(",\n", entries)}\n]\n");
     }
 
-    private static string? FirstSymbol(ValueInfoProto value) => Symbols(value).FirstOrDefault();
-
-    private static string?[] Symbols(ValueInfoProto value) =>
-        value.Type.TensorType.Shape.Dim.Select(d => string.IsNullOrEmpty(d.DimParam) ? null : d.DimParam).ToArray();
-
-    private static long[] Dims(ValueInfoProto value) =>
-        value.Type.TensorType.Shape.Dim.Select(d => string.IsNullOrEmpty(d.DimParam) ? d.DimValue : -1).ToArray();
+    private static string? FirstSymbol(ValueInfoProto value) => ValueInfos.Symbols(value).FirstOrDefault();
 
     private static string TritonType(ValueInfoProto value) => (DataType)value.Type.TensorType.ElemType switch
     {

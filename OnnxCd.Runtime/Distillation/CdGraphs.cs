@@ -48,4 +48,22 @@ public sealed class CdGraphs
 
     /// <summary>Nodes added by the backward pass.</summary>
     public int BackwardNodeCount { get; }
+
+    /// <summary>The dimensions of every step-graph input for images of <paramref name="imageDims"/> ([N,C,H,W]).</summary>
+    public IReadOnlyDictionary<string, long[]> StepInputDims(long[] imageDims)
+    {
+        ArgumentNullException.ThrowIfNull(imageDims);
+        long[] mask = [imageDims[0], 1, imageDims[2], imageDims[3]];
+        return new Dictionary<string, long[]>
+        {
+            [Names.Image] = imageDims,
+            [Names.Target] = [imageDims[0], .. TargetShape.Dims.Skip(1)],
+            [Names.Theta] = mask,
+            [Names.Noise] = [imageDims[0], imageDims[1], 1, 1],
+            [Names.AdamM] = mask,
+            [Names.AdamV] = mask,
+            [Names.NegStepSize] = [],
+            [Names.BiasCorrection2Sqrt] = [],
+        };
+    }
 }

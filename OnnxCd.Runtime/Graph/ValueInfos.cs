@@ -9,6 +9,20 @@ internal static class ValueInfos
     public static string BatchSymbol(GraphProto graph) =>
         graph.Input.Select(i => i.Type?.TensorType?.Shape?.Dim.FirstOrDefault()?.DimParam).FirstOrDefault(p => !string.IsNullOrEmpty(p)) ?? "batch";
 
+    /// <summary>The declared dimensions of a tensor value: sizes, with <see cref="TensorShape.Dynamic"/> for symbolic or unknown ones.</summary>
+    public static TensorShape DeclaredShape(ValueInfoProto value) =>
+        new(value.Type.TensorType.Shape.Dim.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? d.DimValue : TensorShape.Dynamic));
+
+    /// <summary>The symbol of each declared dimension, null where the size is fixed.</summary>
+    public static string?[] Symbols(ValueInfoProto value) =>
+        value.Type.TensorType.Shape.Dim.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? null : d.DimParam).ToArray();
+
+    /// <summary>The declared dimensions as text, for example <c>[batch,1,28,28]</c> ("?" for an unknown one).</summary>
+    public static string FormatDims(ValueInfoProto value) =>
+        "[" + string.Join(",", value.Type.TensorType.Shape.Dim.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue
+            ? d.DimValue.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : d.DimParam.Length > 0 ? d.DimParam : "?")) + "]";
+
     public static ValueInfoProto Create(string name, TensorInfo info, string batchSymbol)
     {
         var shape = new TensorShapeProto();

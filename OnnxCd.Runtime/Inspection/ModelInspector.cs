@@ -138,7 +138,7 @@ public static class ModelInspector
         var type = value.Type?.TensorType;
         var declared = type?.Shape is null
             ? "unknown"
-            : "[" + string.Join(",", type.Shape.Dim.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? d.DimValue.ToString(System.Globalization.CultureInfo.InvariantCulture) : d.DimParam.Length > 0 ? d.DimParam : "?")) + "]";
+            : ValueInfos.FormatDims(value);
         var elementType = type is null ? "unknown" : ElementTypes.Name((TensorProto.Types.DataType)type.ElemType);
         return new TensorSummary(value.Name, elementType, declared, shapes?.Find(value.Name)?.Shape.ToString());
     }

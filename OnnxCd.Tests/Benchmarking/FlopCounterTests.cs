@@ -23,12 +23,7 @@ public sealed class FlopCounterTests
     public void CdStep_CostsTwiceTheForwardPass_ItsBackwardIsOneConvTransposePerConv()
     {
         var graphs = CdGraphBuilder.Build(ShippedSamples.Model(), new CdOptions(), [1, 1, 28, 28]);
-        var n = graphs.Names;
-        var shapes = TensorShapes.Infer(graphs.Step, new Dictionary<string, long[]>
-        {
-            [n.Image] = [5, 1, 28, 28], [n.Target] = [5, 10], [n.Theta] = [5, 1, 28, 28], [n.Noise] = [5, 1, 1, 1],
-            [n.AdamM] = [5, 1, 28, 28], [n.AdamV] = [5, 1, 28, 28], [n.NegStepSize] = [], [n.BiasCorrection2Sqrt] = [],
-        });
+        var shapes = TensorShapes.Infer(graphs.Step, graphs.StepInputDims([5, 1, 28, 28]));
 
         Assert.Equal(5 * 2 * ForwardPerImage, FlopCounter.Count(graphs.Step, shapes, 5));
     }
