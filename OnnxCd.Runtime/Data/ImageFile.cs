@@ -17,6 +17,9 @@ public static class ImageFile
     /// <summary>The most pixels a decoded image may have (a guard against decompression bombs).</summary>
     public const long MaxPixels = 64L * 1024 * 1024;
 
+    /// <summary>The largest image file read (bigger ones are refused before being read).</summary>
+    public const long MaxFileBytes = 256L * 1024 * 1024;
+
     private static readonly Configuration s_formats = new(new PngConfigurationModule(), new JpegConfigurationModule(), new BmpConfigurationModule());
 
     /// <summary>The file extensions read as images.</summary>
@@ -26,7 +29,7 @@ public static class ImageFile
     public static bool IsImagePath(string path) => Extensions.Contains(Path.GetExtension(path).ToLowerInvariant());
 
     /// <summary>Reads an image as [1,C,H,W] float32 in [0,1], with C = <paramref name="channels"/> (1 or 3) and size H×W.</summary>
-    /// <exception cref="DataException">The file is missing, not a PNG/JPEG/BMP, too large, or corrupt.</exception>
+    /// <exception cref="DataException">The file is missing, empty, not a PNG/JPEG/BMP, too large, truncated or corrupt.</exception>
     public static float[] Read(string path, int channels, int height, int width)
     {
         if (channels is not (1 or 3))
@@ -34,15 +37,7 @@ public static class ImageFile
             throw new DataException($"Images can feed models with 1 or 3 channels; this model takes {channels}.");
         }
 
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new DataException($"Cannot read image '{path}': {e.Message}", e);
-        }
+        var bytes = ReadBytes(path);
 
         try
         {
@@ -51,6 +46,11 @@ public static class ImageFile
             if ((long)info.Width * info.Height > MaxPixels)
             {
                 throw new DataException($"Image '{path}' declares {info.Width}×{info.Height} pixels, more than the {MaxPixels} allowed; it was not decoded.");
+            }
+
+            if (format is JpegFormat && JpegEnd.Problem(bytes) is { } truncation)
+            {
+                throw new DataException($"Image '{path}' cannot be decoded: {truncation}.");
             }
 
             using var image = Image.Load<Rgb24>(s_formats, bytes);
@@ -87,6 +87,34 @@ public static class ImageFile
         catch (Exception e) when (e is ImageFormatException or UnknownImageFormatException or InvalidImageContentException or NotSupportedException)
         {
             throw new DataException($"Image '{path}' cannot be decoded: {e.Message}", e);
+        }
+        catch (Exception e) when (e is not DataException)
+        {
+            // A crafted file can drive the decoder into errors of any kind; the file is at fault, not the scan.
+            throw new DataException($"Image '{path}' cannot be decoded: the decoder failed with {e.GetType().Name}: {e.Message}", e);
+        }
+    }
+
+    private static byte[] ReadBytes(string path)
+    {
+        try
+        {
+            var length = new FileInfo(path).Length;
+            if (length == 0)
+            {
+                throw new DataException($"Image '{path}' is empty (0 bytes).");
+            }
+
+            if (length > MaxFileBytes)
+            {
+                throw new DataException($"Image '{path}' is {length} bytes, more than the {MaxFileBytes} an image file may have; it was not read.");
+            }
+
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DataException($"Cannot read image '{path}': {e.Message}", e);
         }
     }
 }
