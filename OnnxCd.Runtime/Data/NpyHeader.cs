@@ -30,7 +30,7 @@ public sealed partial record NpyHeader(NpyType Type, long[] Shape, long DataOffs
         }
 
         var major = prefix[6];
-        int headerLength;
+        long headerLength;
         if (major == 1)
         {
             headerLength = BinaryPrimitives.ReadUInt16LittleEndian(prefix.AsSpan(8));
@@ -38,8 +38,12 @@ public sealed partial record NpyHeader(NpyType Type, long[] Shape, long DataOffs
         else if (major is 2 or 3)
         {
             var extra = new byte[2];
-            stream.ReadExactly(extra);
-            headerLength = checked((int)BinaryPrimitives.ReadUInt32LittleEndian([prefix[8], prefix[9], extra[0], extra[1]]));
+            if (stream.ReadAtLeast(extra, 2, throwOnEndOfStream: false) < 2)
+            {
+                throw new DataException($"'{path}' ends inside its .npy header.");
+            }
+
+            headerLength = BinaryPrimitives.ReadUInt32LittleEndian([prefix[8], prefix[9], extra[0], extra[1]]);
         }
         else
         {
@@ -51,7 +55,7 @@ public sealed partial record NpyHeader(NpyType Type, long[] Shape, long DataOffs
             throw new DataException($"'{path}' has a .npy header of {headerLength} bytes, which the file cannot hold.");
         }
 
-        var text = new byte[headerLength];
+        var text = new byte[(int)headerLength];
         stream.ReadExactly(text);
         var (type, shape) = Parse(Encoding.Latin1.GetString(text), path);
         var header = new NpyHeader(type, shape, stream.Position);

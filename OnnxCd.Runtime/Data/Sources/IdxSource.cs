@@ -145,35 +145,33 @@ internal sealed class IdxSource : DatasetSource
     private static (long[] Dims, int HeaderBytes) ReadHeader(string path, bool gzip)
     {
         using var stream = OpenData(path, gzip);
-        Span<byte> magic = stackalloc byte[4];
+        Span<byte> word = stackalloc byte[4];
         try
         {
-            stream.ReadExactly(magic);
+            stream.ReadExactly(word);
+            if (word[0] != 0 || word[1] != 0 || word[3] is < 1 or > 4)
+            {
+                throw new DataException($"'{path}' has no IDX magic number (00 00 type ndim); it starts with {Convert.ToHexString(word)}.");
+            }
+
+            if (word[2] != 0x08)
+            {
+                throw new DataException($"IDX file '{path}' holds element type 0x{word[2]:X2}; images must be unsigned bytes (0x08).");
+            }
+
+            var dims = new long[word[3]];
+            for (var i = 0; i < dims.Length; i++)
+            {
+                stream.ReadExactly(word);
+                dims[i] = BinaryPrimitives.ReadUInt32BigEndian(word);
+            }
+
+            return (dims, 4 + (4 * dims.Length));
         }
         catch (Exception e) when (e is EndOfStreamException or InvalidDataException)
         {
-            throw new DataException($"'{path}' is too short to be an IDX file.", e);
+            throw new DataException($"'{path}' ends inside its IDX header (or its gzip data is damaged): {e.Message}", e);
         }
-
-        if (magic[0] != 0 || magic[1] != 0 || magic[3] is < 1 or > 4)
-        {
-            throw new DataException($"'{path}' has no IDX magic number (00 00 type ndim); it starts with {Convert.ToHexString(magic)}.");
-        }
-
-        if (magic[2] != 0x08)
-        {
-            throw new DataException($"IDX file '{path}' holds element type 0x{magic[2]:X2}; images must be unsigned bytes (0x08).");
-        }
-
-        var dims = new long[magic[3]];
-        Span<byte> dim = stackalloc byte[4];
-        for (var i = 0; i < dims.Length; i++)
-        {
-            stream.ReadExactly(dim);
-            dims[i] = BinaryPrimitives.ReadUInt32BigEndian(dim);
-        }
-
-        return (dims, 4 + (4 * dims.Length));
     }
 
     /// <summary>"…-images-idx3-ubyte[.gz]" → "…-labels-idx1-ubyte[.gz]" when that file exists.</summary>

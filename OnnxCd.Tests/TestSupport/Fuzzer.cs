@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace OnnxCd.Tests.TestSupport;
+
+/// <summary>What a fuzzing run did: how many inputs it tried, and each failure with the input's number (rerun it with the same seed to reproduce).</summary>
+internal sealed record FuzzOutcome(int Inputs, IReadOnlyList<string> Failures);
+
+/// <summary>
+/// Runs a target on mutated inputs for a bounded time. Input i is made by <see cref="Random"/>
+/// seeded with (seed, i), so a failure reproduces from its number. A failure is an exception the
+/// target lets out, or an input that takes longer than the per-input limit (a hang). The time per
+/// target is <c>ONNXCD_FUZZ_SECONDS</c> when set (for long runs by hand), else the given default.
+/// </summary>
+internal static class Fuzzer
+{
+    public static FuzzOutcome Run(int seed, double defaultSeconds, TimeSpan perInput, Func<Random, byte[]> make, Action<byte[]> target)
+    {
+        var budget = TimeSpan.FromSeconds(Environment.GetEnvironmentVariable("ONNXCD_FUZZ_SECONDS") is { } text ? double.Parse(text, CultureInfo.InvariantCulture) : defaultSeconds);
+        var failures = new List<string>();
+        var clock = Stopwatch.StartNew();
+        var inputs = 0;
+        for (; clock.Elapsed < budget && failures.Count < 5; inputs++)
+        {
+            var input = make(new Random((seed * 1_000_003) + inputs));
+            var run = Task.Run(() => target(input));
+            try
+            {
+                if (!run.Wait(perInput))
+                {
+                    failures.Add($"input {inputs} (seed {seed}): still running after {perInput.TotalSeconds} s");
+                    break;
+                }
+            }
+            catch (AggregateException e)
+            {
+                failures.Add($"input {inputs} (seed {seed}, {input.Length} bytes): {e.InnerException}");
+            }
+        }
+
+        return new FuzzOutcome(inputs, failures);
+    }
+}
