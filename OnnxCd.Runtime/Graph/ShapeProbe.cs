@@ -14,6 +14,7 @@ namespace OnnxCd.Runtime.Graph;
 internal static class ShapeProbe
 {
     private const int MaxIntValues = 4096;
+    private const long MaxProbeElements = 1L << 28;
 
     public static TensorShapes Run(OnnxModel model, IReadOnlyDictionary<string, long[]> inputDims)
     {
@@ -73,7 +74,8 @@ internal static class ShapeProbe
 
     private static InferenceSession CreateSession(byte[] probeModel, OnnxModel model)
     {
-        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        // Fatal only: a model that fails here is reported through the ModelException, not twice.
+        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
         try
         {
             return new InferenceSession(probeModel, options);
@@ -161,6 +163,11 @@ internal static class ShapeProbe
     private static OrtValue ProbeInput(ValueInfoProto input, long[] dims, Random random)
     {
         var type = (TensorProto.Types.DataType)(input.Type?.TensorType?.ElemType ?? 0);
+        if (dims.Any(d => d <= 0) || dims.Aggregate(1.0, (a, b) => a * b) > MaxProbeElements)
+        {
+            throw new ModelException($"Input '{input.Name}' would be {TensorShape.Format(dims)}; every dimension must be positive and the whole at most {MaxProbeElements} elements.");
+        }
+
         var count = (int)dims.Aggregate(1L, (a, b) => a * b);
         return type switch
         {

@@ -15,6 +15,9 @@ namespace OnnxCd.Runtime.Scanning;
 /// </summary>
 public static class Scanner
 {
+    private const long MaxChannels = 64;
+    private const long MaxSide = 16384;
+
     /// <summary>Scans <paramref name="settings"/>.Data with the model at <paramref name="modelPath"/> into <paramref name="folder"/>.</summary>
     /// <param name="modelPath">The .onnx classifier.</param>
     /// <param name="settings">Data, rule and CD settings.</param>
@@ -73,7 +76,7 @@ public static class Scanner
     }
 
     /// <summary>The model's image size: declared, or H and W from <paramref name="inputSize"/>.</summary>
-    /// <exception cref="ModelException">The size is symbolic and not given.</exception>
+    /// <exception cref="ModelException">The size is symbolic and not given, or too large to be an image.</exception>
     public static ImageSpec ImageSpecOf(OnnxModel model, long[]? inputSize)
     {
         var declared = model.DeclaredInputShape;
@@ -87,6 +90,11 @@ public static class Scanner
         if (height <= 0 || width <= 0)
         {
             (height, width) = inputSize is [var h, var w] ? (h, w) : throw new ModelException($"The input size of '{model.Description}' is symbolic; give --input-size HxW.");
+        }
+
+        if (channels > MaxChannels || height > MaxSide || width > MaxSide)
+        {
+            throw new ModelException($"'{model.Description}' takes images of {channels}×{height}×{width}; OnnxCd scans images of at most {MaxChannels} channels and {MaxSide}×{MaxSide} pixels.");
         }
 
         return new ImageSpec((int)channels, (int)height, (int)width);

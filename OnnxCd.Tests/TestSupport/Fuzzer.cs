@@ -11,6 +11,7 @@ internal sealed record FuzzOutcome(int Inputs, IReadOnlyList<string> Failures);
 /// seeded with (seed, i), so a failure reproduces from its number. A failure is an exception the
 /// target lets out, or an input that takes longer than the per-input limit (a hang). The time per
 /// target is <c>ONNXCD_FUZZ_SECONDS</c> when set (for long runs by hand), else the given default.
+/// A failing input is kept under the temp folder's <c>onnxcd-fuzz-failures</c>, named in the failure.
 /// </summary>
 internal static class Fuzzer
 {
@@ -28,16 +29,25 @@ internal static class Fuzzer
             {
                 if (!run.Wait(perInput))
                 {
-                    failures.Add($"input {inputs} (seed {seed}): still running after {perInput.TotalSeconds} s");
+                    failures.Add($"input {inputs} (seed {seed}, kept as {Keep(input, seed, inputs)}): still running after {perInput.TotalSeconds} s");
                     break;
                 }
             }
             catch (AggregateException e)
             {
-                failures.Add($"input {inputs} (seed {seed}, {input.Length} bytes): {e.InnerException}");
+                failures.Add($"input {inputs} (seed {seed}, kept as {Keep(input, seed, inputs)}): {e.InnerException}");
             }
         }
 
         return new FuzzOutcome(inputs, failures);
+    }
+
+    private static string Keep(byte[] input, int seed, int number)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "onnxcd-fuzz-failures");
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, $"seed{seed}-input{number}.bin");
+        File.WriteAllBytes(path, input);
+        return path;
     }
 }
