@@ -1,8 +1,10 @@
 using System.Globalization;
+using OnnxCd.Runtime;
 using OnnxCd.Runtime.Data;
 using OnnxCd.Runtime.Distillation;
 using OnnxCd.Runtime.Execution;
 using OnnxCd.Runtime.Graph;
+using OnnxCd.Runtime.Inspection;
 
 namespace OnnxCd.Cli.Commands;
 
@@ -43,6 +45,15 @@ internal static class CdSetup
         }
 
         return options;
+    }
+
+    /// <summary>Warns on <paramref name="log"/> about a model that runs but probably not as meant (today: an output that comes from a Softmax).</summary>
+    public static void Warn(OnnxModel model, TextWriter log)
+    {
+        foreach (var output in ModelInspector.SoftmaxOutputs(model))
+        {
+            log.WriteLine($"onnxcd: warning: {ModelInspector.SoftmaxWarning(output)}");
+        }
     }
 
     public static ExecutionOptions Execution(CdCommandOptions o) => Execution(o.Device, o.Threads);
@@ -108,7 +119,7 @@ internal static class CdSetup
         var declared = model.DeclaredInputShape;
         if (declared is not { Length: 4 } || declared[1] <= 0)
         {
-            throw new UsageException($"Model '{model.Description}' declares input {(declared is null ? "without a shape" : TensorShape.Format(declared))}; CD needs images [N,C,H,W] with a fixed channel count.");
+            throw new ModelException($"Model '{model.Description}' declares input {(declared is null ? "without a shape" : TensorShape.Format(declared))}; CD needs images [N,C,H,W] with a fixed channel count.");
         }
 
         var size = OptionParsing.InputSize(inputSize);

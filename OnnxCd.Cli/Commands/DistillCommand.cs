@@ -32,6 +32,7 @@ internal static class DistillCommand
     {
         var batchSize = OptionParsing.Positive(o.BatchSize, "--batch-size");
         var model = OnnxModel.Load(o.Model);
+        CdSetup.Warn(model, log);
         var options = CdSetup.Options(o, model);
         var execution = CdSetup.Execution(o);
         var noise = CdSetup.Noise(o);

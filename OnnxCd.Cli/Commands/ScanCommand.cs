@@ -77,6 +77,7 @@ internal static class ScanCommand
     {
         var batchSize = OptionParsing.Positive(o.BatchSize, "--batch-size");
         var model = OnnxModel.Load(o.Model);
+        CdSetup.Warn(model, log);
         var settings = Judging(o) with
         {
             Data = o.Data,

@@ -1,6 +1,7 @@
 using Onnx;
 using OnnxCd.Runtime.Autodiff;
 using OnnxCd.Runtime.Graph;
+using OnnxCd.Runtime.Graph.Validation;
 using DataType = Onnx.TensorProto.Types.DataType;
 
 namespace OnnxCd.Runtime.Distillation;
@@ -19,8 +20,8 @@ namespace OnnxCd.Runtime.Distillation;
 /// </remarks>
 public static class CdGraphBuilder
 {
-    /// <summary>Builds the reference and step graphs for images of <paramref name="imageDims"/> ([N,C,H,W]; N does not matter).</summary>
-    /// <exception cref="ModelException">The model cannot be used: its input is not one float32 image, the matched tensor is missing, or a node cannot be differentiated.</exception>
+    /// <summary>Builds the reference and step graphs for images of <paramref name="imageDims"/> ([N,C,H,W]; N does not matter unless the model fixes its batch size, which then wins).</summary>
+    /// <exception cref="ModelException">The model cannot be used: its input is not one float32 image, a BatchNormalization is in training mode, the matched tensor is missing, or a node cannot be differentiated.</exception>
     /// <exception cref="ArgumentException">The options do not fit the model (for example --mean with another channel count).</exception>
     public static CdGraphs Build(OnnxModel model, CdOptions options, long[] imageDims)
     {
@@ -29,6 +30,16 @@ public static class CdGraphBuilder
         ArgumentNullException.ThrowIfNull(imageDims);
         options.Validate();
         var input = SingleImageInput(model, imageDims);
+        if (model.DeclaredInputShape is [> 0 and var fixedBatch, ..])
+        {
+            imageDims = [fixedBatch, .. imageDims[1..]];
+        }
+
+        if (EvalMode.TrainingModeBatchNorms(model) is [_, ..] training)
+        {
+            throw new ModelException($"BatchNormalization node(s) {string.Join(", ", training)} of '{model.Description}' are in training mode (batch statistics): export the model in eval mode (model.eval()).");
+        }
+
         if (options.Mean is { Count: var channels } && channels != imageDims[1])
         {
             throw new ArgumentException($"--mean/--std give {channels} values but the model input has {imageDims[1]} channels.");

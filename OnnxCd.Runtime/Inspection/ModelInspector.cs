@@ -45,7 +45,7 @@ public static class ModelInspector
             NodeCount = graph.Node.Count,
             Shapes = shapeSource,
             SoftmaxOutputs = SoftmaxOutputs(model),
-            TrainingModeBatchNorms = graph.Node.Where(IsTrainingBatchNorm).Select(GraphIndex.NodeLabel).ToList(),
+            TrainingModeBatchNorms = EvalMode.TrainingModeBatchNorms(model),
             Metadata = model.Proto.MetadataProps.ToDictionary(p => p.Key, p => p.Value),
         };
 
@@ -56,7 +56,7 @@ public static class ModelInspector
 
         foreach (var output in report.SoftmaxOutputs)
         {
-            warnings.Add($"Output '{output}' comes from a Softmax: CD-L matches logits; export the model without its final softmax, or expose the logits.");
+            warnings.Add(SoftmaxWarning(output));
         }
 
         foreach (var node in report.TrainingModeBatchNorms)
@@ -108,7 +108,12 @@ public static class ModelInspector
         return GradientBuilder.Validate(model, new GradientRequest { Wrt = [input], Cotangents = outputs }, shapes);
     }
 
-    private static List<string> SoftmaxOutputs(OnnxModel model)
+    /// <summary>The warning for an output that comes from a Softmax.</summary>
+    public static string SoftmaxWarning(string output) =>
+        $"Output '{output}' comes from a Softmax: CD-L matches logits; export the model without its final softmax, or expose the logits.";
+
+    /// <summary>The outputs of <paramref name="model"/> produced by a Softmax or LogSoftmax (through reshapes and identities).</summary>
+    public static IReadOnlyList<string> SoftmaxOutputs(OnnxModel model)
     {
         var index = new GraphIndex(model.Proto.Graph);
         var result = new List<string>();
@@ -129,9 +134,6 @@ public static class ModelInspector
         return result;
     }
 
-    private static bool IsTrainingBatchNorm(NodeProto node) =>
-        node.OpType == "BatchNormalization"
-        && (Attributes.GetInt(node, "training_mode", 0) != 0 || node.Output.Skip(1).Any(o => o.Length > 0));
 
     private static TensorSummary Summarise(ValueInfoProto value, TensorShapes? shapes)
     {
