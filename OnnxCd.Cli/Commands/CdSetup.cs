@@ -11,6 +11,18 @@ namespace OnnxCd.Cli.Commands;
 /// <summary>Turns CD command-line options into validated library options, with messages that give the valid values.</summary>
 internal static class CdSetup
 {
+    /// <summary>The command-line flag of each <see cref="CdOptions"/> property that has one, for messages.</summary>
+    private static readonly Dictionary<string, string> s_flags = new(StringComparer.Ordinal)
+    {
+        [nameof(CdOptions.Steps)] = "--steps",
+        ["LearningRate"] = "--lr",
+        ["Alpha"] = "--alpha",
+        ["Beta"] = "--beta",
+        [nameof(CdOptions.Epsilon)] = "--eps",
+        [nameof(CdOptions.Mean)] = "--mean",
+        [nameof(CdOptions.Std)] = "--std",
+    };
+
     public static CdOptions Options(CdHyperParameterOptions o, OnnxModel model)
     {
         var mode = o.Mode.ToLowerInvariant() switch
@@ -41,7 +53,8 @@ internal static class CdSetup
         }
         catch (ArgumentOutOfRangeException e)
         {
-            throw new UsageException(e.Message.Split(" (Parameter")[0]);
+            var message = e.Message.Split(" (Parameter")[0];
+            throw new UsageException(s_flags.TryGetValue(e.ParamName ?? string.Empty, out var flag) ? message.Replace($"{e.ParamName} =", flag, StringComparison.Ordinal) : message);
         }
 
         return options;

@@ -25,4 +25,13 @@ internal static class OptionParsing
 
     public static int Positive(int value, string option, int max = int.MaxValue) =>
         value >= 1 && value <= max ? value : throw new UsageException($"{option} {value} is out of range; give an integer from 1 to {max}.");
+
+    /// <summary>Checks that <paramref name="value"/> is one of <paramref name="valid"/> (case-insensitive).</summary>
+    public static void OneOf(string value, string option, IReadOnlyList<string> valid)
+    {
+        if (!valid.Contains(value.ToLowerInvariant()))
+        {
+            throw new UsageException($"{option} '{value}' is not valid; use {string.Join(", ", valid.Take(valid.Count - 1))} or {valid[^1]}.");
+        }
+    }
 }

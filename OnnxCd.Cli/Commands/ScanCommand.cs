@@ -1,5 +1,6 @@
 using System.Globalization;
 using CommandLine;
+using OnnxCd.Runtime.Data.Sources;
 using OnnxCd.Runtime.Detection;
 using OnnxCd.Runtime.Graph;
 using OnnxCd.Runtime.Scanning;
@@ -76,6 +77,7 @@ internal static class ScanCommand
     public static int Run(ScanOptions o, TextWriter output, TextWriter log)
     {
         var batchSize = OptionParsing.Positive(o.BatchSize, "--batch-size");
+        OptionParsing.OneOf(o.Format, "--format", DatasetSource.Formats);
         var model = OnnxModel.Load(o.Model);
         CdSetup.Warn(model, log);
         var settings = Judging(o) with
@@ -107,6 +109,7 @@ internal static class ScanCommand
             throw new UsageException($"--unlearn {o.Unlearn} and --safe {o.Safe} must be fractions in (0, 1), for example 0.025 and 0.7.");
         }
 
+        OptionParsing.OneOf(o.TruthKind, "--truth-kind", GroundTruth.Kinds);
         var rule = Parse(() => ThresholdRule.Parse(o.Threshold ?? (o.Reference is null ? "mean-std" : "reference"), o.K));
         if (rule.Kind == ThresholdKind.Reference && o.Reference is null && o is ScanOptions)
         {

@@ -12,6 +12,9 @@ namespace OnnxCd.Runtime.Detection;
 /// <param name="Interpretation">How the file was read, for reports.</param>
 public sealed record GroundTruth(bool[] Poisoned, string Interpretation)
 {
+    /// <summary>The ways <c>--truth-kind</c> can read a truth file.</summary>
+    public static IReadOnlyList<string> Kinds { get; } = ["auto", "indices", "indicator"];
+
     /// <summary>
     /// Reads <paramref name="path"/> (.npy of integers or bools, or text with one value per line or
     /// separated by commas or spaces) for a dataset of <paramref name="count"/> samples. An array of

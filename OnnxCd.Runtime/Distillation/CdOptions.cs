@@ -72,7 +72,7 @@ public sealed record CdOptions
         Require(EffectiveBeta >= 0 && double.IsFinite(EffectiveBeta), "Beta", EffectiveBeta, "a number of at least 0");
         Require(Beta1 is >= 0 and < 1, nameof(Beta1), Beta1, "a number in [0, 1)");
         Require(Beta2 is >= 0 and < 1, nameof(Beta2), Beta2, "a number in [0, 1)");
-        Require(Epsilon > 0, nameof(Epsilon), Epsilon, "a positive number");
+        Require(Epsilon > 0 && double.IsFinite(Epsilon), nameof(Epsilon), Epsilon, "a positive number");
         Require((Mean is null) == (Std is null), nameof(Mean), Mean?.Count ?? 0, "given together with Std");
         Require(Std is null || Std.All(s => s > 0 && float.IsFinite(s)), nameof(Std), string.Join(",", Std ?? []), "positive numbers");
         Require(Mean is null || Mean.Count == Std!.Count, nameof(Mean), Mean?.Count ?? 0, $"as many values as Std ({Std?.Count})");

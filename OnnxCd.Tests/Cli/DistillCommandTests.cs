@@ -82,9 +82,9 @@ public sealed class DistillCommandTests
 
     [Theory]
     [InlineData("--mode", "saliency", "use logits, probs or features")]
-    [InlineData("--steps", "0", "Steps = 0 is not valid; it must be an integer of at least 1")]
+    [InlineData("--steps", "0", "--steps 0 is not valid; it must be an integer of at least 1")]
     [InlineData("--mean", "0.5", "--mean and --std go together")]
-    [InlineData("--alpha", "-1", "Alpha = -1 is not valid")]
+    [InlineData("--alpha", "-1", "--alpha -1 is not valid")]
     public void BadOptions_Exit2_WithTheValidValues(string option, string value, string expected)
     {
         var (code, _, log) = CliRunner.Run("distill", "--model", ShippedSamples.ModelPath, "--input", ShippedSamples.ImagesPath, option, value, "--device", "cpu");

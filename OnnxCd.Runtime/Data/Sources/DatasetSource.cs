@@ -22,6 +22,9 @@ public abstract class DatasetSource : IDisposable
     /// <summary>The samples with indices in [<paramref name="start"/>, <paramref name="end"/>), in order.</summary>
     public abstract IEnumerable<Sample> Read(long start, long end);
 
+    /// <summary>The formats <see cref="Open"/> takes ("auto" detects one of the others).</summary>
+    public static IReadOnlyList<string> Formats { get; } = ["auto", "folder", "npy", "idx", "cifar"];
+
     /// <summary>Opens <paramref name="path"/> in the given format ("auto" detects it) for a model taking images of <paramref name="spec"/>.</summary>
     /// <exception cref="DataException">The path is missing, the format unknown, or the data does not fit the model.</exception>
     public static DatasetSource Open(string path, string format, ImageSpec spec, string? labels = null)
