@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using OnnxCd.Runtime.Data.Sources;
+using OnnxCd.Runtime.Detection;
 using OnnxCd.Runtime.Execution;
 using OnnxCd.Runtime.Graph;
 
@@ -32,6 +33,12 @@ public static class Scanner
         var spec = ImageSpecOf(model, settings.InputSize);
         var clock = Stopwatch.StartNew();
         using var source = DatasetSource.Open(settings.Data, settings.Format, spec, settings.Labels);
+        if (settings.Truth is { } truth)
+        {
+            // Checked before any work, so a truth file that does not fit costs no scan.
+            _ = GroundTruth.Load(truth, source.Count, settings.TruthKind);
+        }
+
         using var distiller = CognitiveDistiller.Create(model, settings.Cd, [1, spec.Channels, spec.Height, spec.Width], settings.Execution, settings.BatchSize, settings.Noise);
         var (start, end) = settings.Shard.Slice(source.Count);
         var identity = new ScanIdentity

@@ -42,6 +42,8 @@ public sealed class GroundTruthTests
     [InlineData("7", "index 7, outside the dataset's 5 samples")]
     [InlineData("1,1", "names sample 1 twice")]
     [InlineData("a", "holds 'a'")]
+    [InlineData("0,0,1,0", "holds 4 values, all 0 or 1: a 0/1 indicator, but the dataset has 5 samples")]
+    [InlineData("0,1,0,0,1,0", "holds 6 values, all 0 or 1")]
     public void BadTruth_IsRefusedWithTheReason(string text, string expected)
     {
         using var dir = new TempDirectory();
