@@ -87,7 +87,7 @@ internal static class DistillCommand
             L1 = new { Min = sorted[0], Median = sorted[sorted.Length / 2], Max = sorted[^1] },
             Pictures = pictures,
         };
-        File.WriteAllText(Path.Combine(o.Out, "distill.json"), JsonSerializer.Serialize(manifest, s_json));
+        AtomicFile.WriteAllText(Path.Combine(o.Out, "distill.json"), JsonSerializer.Serialize(manifest, s_json));
 
         output.WriteLine($"Model         {o.Model} ({manifest.Mode}: matching '{distiller.Graphs.Matched}' {distiller.Graphs.TargetShape})");
         output.WriteLine($"Provider      {distiller.Provider}, ONNX Runtime {manifest.OnnxRuntime}");

@@ -14,11 +14,11 @@ public static class MaskImages
 
     /// <summary>Writes mask [H,W] (values in [0,1]) as a grey PNG file.</summary>
     public static void WriteMask(string path, ReadOnlySpan<float> mask, int height, int width) =>
-        File.WriteAllBytes(path, EncodeMask(mask, height, width));
+        AtomicFile.WriteAllBytes(path, EncodeMask(mask, height, width));
 
     /// <summary>Writes the cognitive pattern x·m for an image [C,H,W] (C = 1 or 3) and its mask [H,W] as a PNG file.</summary>
     public static void WritePattern(string path, ReadOnlySpan<float> image, ReadOnlySpan<float> mask, int channels, int height, int width) =>
-        File.WriteAllBytes(path, EncodePattern(image, mask, channels, height, width));
+        AtomicFile.WriteAllBytes(path, EncodePattern(image, mask, channels, height, width));
 
     /// <summary>A mask [H,W] as grey PNG bytes.</summary>
     public static byte[] EncodeMask(ReadOnlySpan<float> mask, int height, int width)

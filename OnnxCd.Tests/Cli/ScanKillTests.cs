@@ -2,27 +2,26 @@ using System.Diagnostics;
 using OnnxCd.Runtime.Data;
 using OnnxCd.Runtime.Scanning;
 using OnnxCd.Tests.TestSupport;
+using Xunit.Abstractions;
 
 namespace OnnxCd.Tests.Cli;
 
-/// <summary>A real kill: the onnxcd process is killed (SIGKILL) partway through a scan, and --resume finishes it.</summary>
-public sealed class ScanKillTests
+/// <summary>
+/// Real kills: the onnxcd process is killed (SIGKILL) partway through a scan, once after a known
+/// number of records and then again and again at random moments (start-up, mid-batch, while the
+/// outputs are written), and --resume each time; the end is the same scores.csv and masks as one
+/// uninterrupted scan.
+/// </summary>
+public sealed class ScanKillTests(ScanKillTests.UninterruptedScan whole, ITestOutputHelper output) : IClassFixture<ScanKillTests.UninterruptedScan>
 {
     [Fact]
     public void ScanKilledWithSigkill_Resumed_WritesTheSameScores()
     {
-        using var dir = new TempDirectory();
-        var (images, shape) = ShippedSamples.Many(64);
-        NpyFile.Write(dir.File("x.npy"), NpyArray.Of(images, shape));
-        string[] Scan(string folder, params string[] extra) =>
-            ["scan", "--model", ShippedSamples.ModelPath, "--data", dir.File("x.npy"), "--steps", "40", "--batch-size", "4", "--device", "cpu", "--threads", "1", "--out", dir.File(folder), .. extra];
-        var (code, _, log) = CliRunner.Run(Scan("whole"));
-        Assert.True(code == 0, log);
-
-        using (var process = StartCli(Scan("killed")))
+        var folder = whole.Folder("killed-once");
+        using (var process = CliProcess.Start(whole.Args(folder)))
         {
             var clock = Stopwatch.StartNew();
-            while (ScanJournal.ReadRecords(dir.File("killed")).Count < 12 && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2))
+            while (ScanJournal.ReadRecords(folder).Count < 12 && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2))
             {
                 Thread.Sleep(5);
             }
@@ -32,31 +31,71 @@ public sealed class ScanKillTests
             process.WaitForExit();
         }
 
-        var journaled = ScanJournal.ReadRecords(dir.File("killed")).Count;
-        Assert.InRange(journaled, 12, 63);
-        Assert.False(File.Exists(dir.File("killed/scores.csv")));
-        (code, _, log) = CliRunner.Run(Scan("killed", "--resume"));
+        var journaled = ScanJournal.ReadRecords(folder).Count;
+        Assert.InRange(journaled, 12, UninterruptedScan.Samples - 1);
+        Assert.False(File.Exists(Path.Combine(folder, "scores.csv")));
+        var (code, _, log) = CliRunner.Run(whole.Args(folder, "--resume"));
 
         Assert.True(code == 0, log);
-        Assert.Equal(File.ReadAllBytes(dir.File("whole/scores.csv")), File.ReadAllBytes(dir.File("killed/scores.csv")));
-        Assert.Equal(File.ReadAllBytes(dir.File("whole/" + ScanJournal.MasksU8File)), File.ReadAllBytes(dir.File("killed/" + ScanJournal.MasksU8File)));
+        whole.AssertSameOutputs(folder);
     }
 
-    /// <summary>Starts <c>dotnet onnxcd.dll</c> (the CLI built beside the tests) with output discarded.</summary>
-    private static Process StartCli(string[] args)
+    [Fact]
+    public void ScanKilledAtRandomMoments_ResumedEachTime_WritesTheSameScores()
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "onnxcd.dll"));
-        foreach (var arg in args)
+        var folder = whole.Folder("killed-often");
+        var random = new Random(20261125);
+        var kills = new List<string>();
+        for (var run = 0; run < 8; run++)
         {
-            start.ArgumentList.Add(arg);
+            var journaledBefore = File.Exists(Path.Combine(folder, ScanJournal.JournalFile)) ? ScanJournal.ReadRecords(folder).Count : 0;
+            using var process = CliProcess.Start(whole.Args(folder, "--resume"));
+            var delay = TimeSpan.FromMilliseconds(random.Next(200, 2500));
+            if (run < 7 && !process.WaitForExit(delay))
+            {
+                process.Kill();
+                process.WaitForExit();
+                kills.Add($"after {delay.TotalMilliseconds} ms ({journaledBefore} records before)");
+                continue;
+            }
+
+            process.WaitForExit();
+            Assert.True(process.ExitCode == 0, $"run {run} exited {process.ExitCode}; kills: {string.Join(", ", kills)}");
+            break;
         }
 
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
+        output.WriteLine($"killed {string.Join(", ", kills)}");
+        Assert.True(kills.Count >= 3, $"only {kills.Count} runs were killed before the scan ended");
+        whole.AssertSameOutputs(folder);
+    }
+
+    /// <summary>64 images scanned once without interruption: the outputs every killed scan must end with.</summary>
+    public sealed class UninterruptedScan : IDisposable
+    {
+        public const int Samples = 64;
+        private readonly TempDirectory _dir = new();
+
+        public UninterruptedScan()
+        {
+            var (images, shape) = ShippedSamples.Many(Samples);
+            NpyFile.Write(_dir.File("x.npy"), NpyArray.Of(images, shape));
+            var (code, _, log) = CliRunner.Run(Args(Folder("whole")));
+            Assert.True(code == 0, log);
+        }
+
+        public string Folder(string name) => _dir.File(name);
+
+        public string[] Args(string folder, params string[] extra) =>
+            ["scan", "--model", ShippedSamples.ModelPath, "--data", _dir.File("x.npy"), "--steps", "100", "--batch-size", "4", "--device", "cpu", "--threads", "1", "--out", folder, .. extra];
+
+        public void AssertSameOutputs(string folder)
+        {
+            foreach (var file in new[] { "scores.csv", ScanJournal.MasksU8File, "unlearn.txt", "safe.txt" })
+            {
+                Assert.Equal(File.ReadAllBytes(Path.Combine(Folder("whole"), file)), File.ReadAllBytes(Path.Combine(folder, file)));
+            }
+        }
+
+        public void Dispose() => _dir.Dispose();
     }
 }
