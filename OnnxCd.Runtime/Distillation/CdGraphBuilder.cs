@@ -111,6 +111,12 @@ public static class CdGraphBuilder
                 : throw new ModelException($"Output '{output}' not found among the float outputs of '{model.Description}': [{string.Join(", ", floats)}]");
         }
 
+        if (floats.Count == 0)
+        {
+            var outputs = string.Join(", ", model.OutputNames.Select(o => $"'{o}' {ElementTypes.Name(shapes[o].ElementType)}"));
+            throw new ModelException($"Model '{model.Description}' has no float output ({outputs}); CD matches the logits, so export the model up to its logits (before any ArgMax or TopK).");
+        }
+
         return floats.Count == 1
             ? floats[0]
             : throw new ModelException($"Model '{model.Description}' has {floats.Count} float outputs [{string.Join(", ", floats)}]; choose the logits with --output.");
