@@ -65,6 +65,7 @@ public sealed class HostileDataScanTests
     [InlineData("lying-header", "declares shape [8,1,28,28]")]
     [InlineData("idx-bad-magic", "no IDX magic number")]
     [InlineData("idx-short", "is short")]
+    [InlineData("idx-4-channels", "holds images with 4 channels; the model takes 1")]
     public void DataThatCannotBeADataset_Exits4_NamingTheFile(string kind, string expected)
     {
         using var dir = new TempDirectory();
@@ -98,6 +99,10 @@ public sealed class HostileDataScanTests
                 data = dir.File("images-idx3-ubyte");
                 File.WriteAllBytes(data, [1, 2, 3, 4, 0, 0, 0, 1]);
                 extra = ["--format", "idx"];
+                break;
+            case "idx-4-channels":
+                data = dir.File("images-idx3-ubyte");
+                File.WriteAllBytes(data, [0, 0, 8, 4, 0, 0, 0, 2, 0, 0, 0, 28, 0, 0, 0, 28, 0, 0, 0, 4, .. new byte[784 * 4 * 2]]);
                 break;
             default:
                 data = dir.File("images-idx3-ubyte");

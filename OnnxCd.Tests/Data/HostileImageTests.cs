@@ -53,11 +53,30 @@ public sealed class HostileImageTests
         var samples = source.Read(0, source.Count).ToList();
 
         Assert.Equal(["cat", "dog"], source.ClassNames!);
-        Assert.Equal(["cat/a.png", "cat/photo.jpg/b.png", "cat/photo.jpg", "dog/c.png", "stray.png", "top.png"], samples.Select(s => s.Id));
+        Assert.Equal(["cat/a.png", "cat/photo.jpg", "cat/photo.jpg/b.png", "dog/c.png", "stray.png", "top.png"], samples.Select(s => s.Id));
         Assert.Equal(new long?[] { 0, 0, 0, 1, null, null }, samples.Select(s => s.Label));
-        Assert.Equal([true, true, false, true, false, false], samples.Select(s => s.Pixels is not null));
-        Assert.Contains("a directory, not an image file", samples[2].Error, StringComparison.Ordinal);
+        Assert.Equal([true, false, true, true, false, false], samples.Select(s => s.Pixels is not null));
+        Assert.Contains("a directory, not an image file", samples[1].Error, StringComparison.Ordinal);
         Assert.Contains("beside the class folders", samples[4].Error, StringComparison.Ordinal);
         Assert.Contains("a directory, not an image file", samples[5].Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LinkedFolders_AreListedNotFollowed_SoALoopCannotRepeatFiles()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.File("cat"));
+        File.WriteAllBytes(dir.File("cat/a.png"), HostileImages.SolidPng(4, 4));
+        Directory.CreateSymbolicLink(dir.File("cat/loop"), dir.Path);
+        File.CreateSymbolicLink(dir.File("cat/link.png"), dir.File("cat/a.png"));
+        File.CreateSymbolicLink(dir.File("cat/dangling.png"), dir.File("nowhere.png"));
+
+        using var source = DatasetSource.Open(dir.Path, "auto", new ImageSpec(3, 4, 4));
+        var samples = source.Read(0, source.Count).ToList();
+
+        Assert.Equal(["cat/a.png", "cat/dangling.png", "cat/link.png", "cat/loop"], samples.Select(s => s.Id));
+        Assert.Equal([true, false, true, false], samples.Select(s => s.Pixels is not null));
+        Assert.Contains("Cannot read image", samples[1].Error, StringComparison.Ordinal);
+        Assert.Contains("a link to a folder, which is not followed", samples[3].Error, StringComparison.Ordinal);
     }
 }

@@ -48,7 +48,7 @@ public sealed class ModelFuzzTests(ITestOutputHelper output)
             File.Delete(path);
         });
 
-        output.WriteLine($"{outcome.Inputs} mutated models");
+        output.WriteLine($"{outcome.Inputs} mutated models, the slowest {outcome.Slowest.TotalMilliseconds:F0} ms");
         Assert.True(outcome.Failures.Count == 0, string.Join("\n\n", outcome.Failures));
         Assert.True(outcome.Inputs >= 10, $"only {outcome.Inputs} models were tried");
     }

@@ -3,8 +3,8 @@ using System.Globalization;
 
 namespace OnnxCd.Tests.TestSupport;
 
-/// <summary>What a fuzzing run did: how many inputs it tried, and each failure with the input's number (rerun it with the same seed to reproduce).</summary>
-internal sealed record FuzzOutcome(int Inputs, IReadOnlyList<string> Failures);
+/// <summary>What a fuzzing run did: how many inputs it tried, the longest one took, and each failure with the input's number (rerun it with the same seed to reproduce).</summary>
+internal sealed record FuzzOutcome(int Inputs, TimeSpan Slowest, IReadOnlyList<string> Failures);
 
 /// <summary>
 /// Runs a target on mutated inputs for a bounded time. Input i is made by <see cref="Random"/>
@@ -21,9 +21,11 @@ internal static class Fuzzer
         var failures = new List<string>();
         var clock = Stopwatch.StartNew();
         var inputs = 0;
+        var slowest = TimeSpan.Zero;
         for (; clock.Elapsed < budget && failures.Count < 5; inputs++)
         {
             var input = make(new Random((seed * 1_000_003) + inputs));
+            var started = clock.Elapsed;
             var run = Task.Run(() => target(input));
             try
             {
@@ -37,9 +39,11 @@ internal static class Fuzzer
             {
                 failures.Add($"input {inputs} (seed {seed}, kept as {Keep(input, seed, inputs)}): {e.InnerException}");
             }
+
+            slowest = TimeSpan.FromTicks(Math.Max(slowest.Ticks, (clock.Elapsed - started).Ticks));
         }
 
-        return new FuzzOutcome(inputs, failures);
+        return new FuzzOutcome(inputs, slowest, failures);
     }
 
     private static string Keep(byte[] input, int seed, int number)

@@ -1,3 +1,5 @@
+using System.IO.Enumeration;
+
 namespace OnnxCd.Runtime.Data.Sources;
 
 /// <summary>
@@ -10,9 +12,9 @@ namespace OnnxCd.Runtime.Data.Sources;
 /// </summary>
 internal sealed class FolderSource : DatasetSource
 {
+    private const string DirectoryProblem = "a directory, not an image file";
     private readonly string _root;
     private readonly ImageSpec _spec;
-    private const string DirectoryProblem = "a directory, not an image file";
     private readonly Entry[] _entries;
     private readonly string[]? _classes;
 
@@ -27,24 +29,19 @@ internal sealed class FolderSource : DatasetSource
         _spec = spec;
         var subfolders = Directory.EnumerateDirectories(_root).Where(d => !IsHidden(d)).Order(StringComparer.Ordinal).ToArray();
         var classDirectories = subfolders.Where(d => !ImageFile.IsImagePath(d)).ToArray();
-        var topImpostors = subfolders.Where(ImageFile.IsImagePath).ToArray();
+        var top = Walk(_root, recursive: false).Where(e => !classDirectories.Contains(e.Path));
         if (classDirectories.Length > 0)
         {
             _classes = classDirectories.Select(d => Path.GetFileName(d)!).ToArray();
-            var strays = Files(_root, recursive: false).Select(f => new Entry(f, null, "lies beside the class folders of an ImageFolder layout; move it into its class folder"))
-                .Concat(topImpostors.Select(d => new Entry(d, null, DirectoryProblem)));
+            var strays = top.Select(e => e with { Problem = e.Problem ?? "lies beside the class folders of an ImageFolder layout; move it into its class folder" });
             _entries = classDirectories
-                .SelectMany((d, label) => Files(d, recursive: true).Select(f => new Entry(f, label, null))
-                    .Concat(ImpostorsUnder(d).Select(i => new Entry(i, label, DirectoryProblem + " (the files inside it are read)"))))
-                .Concat(strays.OrderBy(e => e.Path, StringComparer.Ordinal))
+                .SelectMany((d, label) => Walk(d, recursive: true).Select(e => e with { Label = label }))
+                .Concat(strays)
                 .ToArray();
         }
         else
         {
-            _entries = Files(_root, recursive: false).Select(f => new Entry(f, null, null))
-                .Concat(topImpostors.Select(d => new Entry(d, null, DirectoryProblem + " (a flat folder is not searched in subfolders)")))
-                .OrderBy(e => e.Path, StringComparer.Ordinal)
-                .ToArray();
+            _entries = top.ToArray();
         }
 
         if (_entries.Length == 0)
@@ -90,19 +87,32 @@ internal sealed class FolderSource : DatasetSource
         }
     }
 
-    private static EnumerationOptions Options(bool recursive) =>
-        new() { RecurseSubdirectories = recursive, AttributesToSkip = FileAttributes.Hidden | FileAttributes.System, IgnoreInaccessible = true };
-
-    private static IEnumerable<string> Files(string directory, bool recursive) =>
-        Directory.EnumerateFiles(directory, "*", Options(recursive))
-            .Where(f => !IsHidden(f) && !Path.GetRelativePath(directory, f).Split(Path.DirectorySeparatorChar).Any(p => p.StartsWith('.')))
-            .Order(StringComparer.Ordinal);
-
-    /// <summary>Directories under <paramref name="directory"/> (at any depth) whose names look like image files.</summary>
-    private static IEnumerable<string> ImpostorsUnder(string directory) =>
-        Directory.EnumerateDirectories(directory, "*", Options(recursive: true))
-            .Where(d => ImageFile.IsImagePath(d) && !Path.GetRelativePath(directory, d).Split(Path.DirectorySeparatorChar).Any(p => p.StartsWith('.')))
-            .Order(StringComparer.Ordinal);
+    /// <summary>
+    /// The files under <paramref name="directory"/>, sorted by path, with the folders that cannot be
+    /// read as images: those named like image files, and links to folders, which are not followed
+    /// (a link back up would repeat files without end). Hidden entries are left out.
+    /// </summary>
+    private static IEnumerable<Entry> Walk(string directory, bool recursive)
+    {
+        var options = new EnumerationOptions { RecurseSubdirectories = recursive, AttributesToSkip = FileAttributes.Hidden | FileAttributes.System, IgnoreInaccessible = true };
+        var found = new FileSystemEnumerable<(string Path, bool IsDirectory, bool IsLink)>(
+            directory,
+            (ref FileSystemEntry e) => (e.ToFullPath(), e.IsDirectory, (e.Attributes & FileAttributes.ReparsePoint) != 0),
+            options)
+        {
+            ShouldIncludePredicate = (ref FileSystemEntry e) => !e.FileName.StartsWith('.'),
+            ShouldRecursePredicate = (ref FileSystemEntry e) => !e.FileName.StartsWith('.') && (e.Attributes & FileAttributes.ReparsePoint) == 0,
+        };
+        return found
+            .Where(f => !f.IsDirectory || f.IsLink || ImageFile.IsImagePath(f.Path))
+            .Select(f => new Entry(
+                f.Path,
+                null,
+                !f.IsDirectory ? null
+                    : f.IsLink ? "a link to a folder, which is not followed (a loop would repeat its files without end)"
+                    : DirectoryProblem + (recursive ? " (the files inside it are read)" : " (its files are not read)")))
+            .OrderBy(e => e.Path, StringComparer.Ordinal);
+    }
 
     private static bool IsHidden(string path) => Path.GetFileName(path).StartsWith('.');
 

@@ -34,6 +34,11 @@ internal sealed class IdxSource : DatasetSource
             throw new DataException($"'{path}' holds {_dims[1]}×{_dims[2]} images but the model takes {spec.Height}×{spec.Width}.");
         }
 
+        if (!PixelConversion.CanConvert(Channels, spec.Channels))
+        {
+            throw new DataException($"'{path}' holds images with {Channels} channels; the model takes {spec.Channels} (OnnxCd converts between 1 and 3).");
+        }
+
         var expected = _headerBytes + _dims.Aggregate(1L, (a, b) => a * b);
         var actual = DataLength(path, _gzip);
         if (actual < expected)

@@ -37,7 +37,7 @@ internal sealed class NpySource : DatasetSource
                 throw new DataException($"'{path}' holds {height}×{width} images but the model takes {spec.Height}×{spec.Width}; resize the array (or use an image folder, which is resized on reading).");
             }
 
-            if (_channels is not (1 or 3) && _channels != spec.Channels)
+            if (!PixelConversion.CanConvert(_channels, spec.Channels))
             {
                 throw new DataException($"'{path}' holds images with {_channels} channels; the model takes {spec.Channels}.");
             }

@@ -3,6 +3,10 @@ namespace OnnxCd.Runtime.Data.Sources;
 /// <summary>Turns stored pixels into model input [C,H,W] in [0,1]: channels-last to channels-first, grey to RGB and back.</summary>
 internal static class PixelConversion
 {
+    /// <summary>Whether images of <paramref name="inChannels"/> can feed a model of <paramref name="outChannels"/>: the same count, or grey and RGB either way.</summary>
+    public static bool CanConvert(long inChannels, long outChannels) =>
+        inChannels == outChannels || (inChannels, outChannels) is (1, 3) or (3, 1);
+
     /// <summary>Bytes [H,W,Cin] (channels last) or [Cin,H,W] (planes) scaled by 1/255 into [Cout,H,W].</summary>
     public static float[] FromBytes(ReadOnlySpan<byte> source, int inChannels, bool channelsLast, ImageSpec spec)
     {
