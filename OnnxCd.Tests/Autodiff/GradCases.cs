@@ -148,6 +148,9 @@ internal static class GradCases
         yield return GradCase.Op("Conv", [In.X(1, 3, 12, 12), W(4, 3, 7, 7)], [Ints("strides", [2, 2]), Ints("pads", [3, 3, 3, 3])], tol: Tolerance.Linear32, note: "resnet stem");
         yield return GradCase.Op("Conv", [In.Batched(2, 3, 9), W(4, 3, 3)], [Ints("strides", [2]), Ints("pads", [1, 0])], tol: Tolerance.Linear32, note: "1-D");
         yield return GradCase.Op("Conv", [In.X(1, 2, 4, 5, 5), W(2, 2, 3, 3, 3)], [Ints("pads", [1, 1, 1, 1, 1, 1])], tol: Tolerance.Linear32, note: "3-D");
+        yield return GradCase.Op("Conv", [In.Batched(2, 4, 6, 6), W(4, 1, 3, 3)], [Int("group", 4), Ints("pads", [1, 1, 1, 1])], tol: Tolerance.Linear32, note: "depthwise, stride 1");
+        yield return GradCase.Op("Conv", [In.Batched(2, 4, 5, 5), W(6, 4, 1, 1)], [], tol: Tolerance.Linear32, note: "1×1, stride 1");
+        yield return GradCase.Op("Conv", [In.X(1, 2, 6, 6), W(3, 2, 3, 3)], [Ints("pads", [3, 0, 0, 3])], tol: Tolerance.Linear32, note: "pad beyond the kernel's reach: ConvTranspose path");
         yield return GradCase.Op("ConvTranspose", [In.X(1, 4, 3, 3), W(4, 2, 3, 3)], [Ints("strides", [2, 2]), Ints("pads", [1, 1, 1, 1]), Ints("output_padding", [1, 1])], tol: Tolerance.Linear32);
         yield return GradCase.Op("ConvTranspose", [In.Batched(2, 4, 3, 4), W(4, 1, 2, 2)], [Int("group", 2), Ints("strides", [2, 2])], tol: Tolerance.Linear32);
     }

@@ -6,15 +6,20 @@ namespace OnnxCd.Runtime.Autodiff.Rules;
 internal static class ConvolutionRules
 {
     /// <summary>
-    /// y = conv(x, w) + b (any groups, strides, dilations, pads, auto_pad).  dx = conv_transpose(dy, w)
-    /// with the same geometry, cut to x's size (<see cref="TransposedConvolution"/>).
+    /// y = conv(x, w) + b (any groups, strides, dilations, pads, auto_pad).  Stride 1: dx = conv(dy, w̃)
+    /// with w̃ = w with in/out channels swapped per group and the kernel flipped, pads d·(k−1) − p
+    /// (<see cref="FlippedConvolution"/>; ONNX Runtime's CPU Conv is faster than its ConvTranspose).
+    /// Otherwise dx = conv_transpose(dy, w) with the same geometry, cut to x's size (<see cref="TransposedConvolution"/>).
     /// </summary>
     public static void Conv(GradientContext g)
     {
         var x = g.Input(0);
         var w = g.Input(1);
         var window = WindowGeometry.Read(g, Spatial(x), w.KnownShape.Dims.Skip(2).ToArray());
-        g.SetInputGrad(0, TransposedConvolution.ToInput(g, g.Dy, w, window, g.Int("group", 1), x));
+        var group = g.Int("group", 1);
+        g.SetInputGrad(0, FlippedConvolution.Fits(window)
+            ? FlippedConvolution.ToInput(g, g.Dy, w, window, group, x)
+            : TransposedConvolution.ToInput(g, g.Dy, w, window, group, x));
     }
 
     /// <summary>
