@@ -1,10 +1,10 @@
 using System.Globalization;
-using OnnxCd.Runtime;
 using OnnxCd.Runtime.Data;
 using OnnxCd.Runtime.Distillation;
 using OnnxCd.Runtime.Execution;
 using OnnxCd.Runtime.Graph;
 using OnnxCd.Runtime.Inspection;
+using OnnxCd.Runtime.Scanning;
 
 namespace OnnxCd.Cli.Commands;
 
@@ -116,28 +116,14 @@ internal static class CdSetup
             return ImageArrays.ToNchw(NpyFile.Read(path), path);
         }
 
-        var declared = model.DeclaredInputShape;
-        var size = OptionParsing.InputSize(inputSize);
-        long Dim(int axis, int fromSize) => declared is { Length: 4 } && declared[axis] > 0 ? declared[axis]
-            : size?[fromSize] ?? throw new UsageException($"The model's input size is symbolic; give --input-size HxW to read '{path}'.");
-        var channels = declared is { Length: 4 } && declared[1] > 0 ? declared[1] : 3;
-        var height = Dim(2, 0);
-        var width = Dim(3, 1);
-        return (ImageFile.Read(path, (int)channels, (int)height, (int)width), [1, channels, height, width]);
+        var dims = ImageDims(model, inputSize);
+        return (ImageFile.Read(path, (int)dims[1], (int)dims[2], (int)dims[3]), dims);
     }
 
-    /// <summary>[1,C,H,W] from the model's declared input, with --input-size for symbolic H and W.</summary>
+    /// <summary>[1,C,H,W] from the model's declared input, with --input-size for symbolic H and W (<see cref="Scanner.ImageSpecOf"/>).</summary>
     public static long[] ImageDims(OnnxModel model, string? inputSize)
     {
-        var declared = model.DeclaredInputShape;
-        if (declared is not { Length: 4 } || declared[1] <= 0)
-        {
-            throw new ModelException($"Model '{model.Description}' declares input {(declared is null ? "without a shape" : TensorShape.Format(declared))}; CD needs images [N,C,H,W] with a fixed channel count.");
-        }
-
-        var size = OptionParsing.InputSize(inputSize);
-        long Dim(int axis, int fromSize) => declared[axis] > 0 ? declared[axis]
-            : size?[fromSize] ?? throw new UsageException($"The input size of '{model.Description}' is symbolic ({TensorShape.Format(declared)}); give --input-size HxW.");
-        return [declared[0] > 0 ? declared[0] : 1, declared[1], Dim(2, 0), Dim(3, 1)];
+        var spec = Scanner.ImageSpecOf(model, OptionParsing.InputSize(inputSize));
+        return [1, spec.Channels, spec.Height, spec.Width];
     }
 }

@@ -34,7 +34,7 @@ public sealed record GroundTruth(bool[] Poisoned, string Interpretation)
             "auto" when values.LongLength != count && values.Length > 2 && values.All(v => v is 0 or 1) =>
                 throw new DataException($"Truth '{path}' holds {values.Length} values, all 0 or 1: a 0/1 indicator, but the dataset has {count} samples and an indicator needs one value per sample. If it is a list of poisoned indices, say so with --truth-kind indices."),
             "auto" => values.LongLength == count && values.All(v => v is 0 or 1),
-            _ => throw new ArgumentException($"--truth-kind '{kind}' is not valid; use auto, indices or indicator."),
+            _ => throw new ArgumentException($"--truth-kind '{kind}' is not valid; use {string.Join(", ", Kinds.SkipLast(1))} or {Kinds[^1]}."),
         };
 
         var poisoned = new bool[count];

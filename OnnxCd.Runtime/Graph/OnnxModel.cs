@@ -32,9 +32,9 @@ public sealed class OnnxModel
     public IReadOnlyDictionary<string, string> Metadata => Proto.MetadataProps.GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value);
 
     /// <summary>The declared shape of the first input, −1 for symbolic dimensions; null when it declares none.</summary>
-    public long[]? DeclaredInputShape => Proto.Graph.Input.FirstOrDefault()?.Type?.TensorType?.Shape?.Dim
-        .Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? d.DimValue : -1L)
-        .ToArray();
+    public long[]? DeclaredInputShape => Proto.Graph.Input.FirstOrDefault() is { Type.TensorType.Shape: not null } input
+        ? ValueInfos.DeclaredShape(input).Dims.ToArray()
+        : null;
 
     internal ModelProto Proto { get; }
 

@@ -134,7 +134,6 @@ public static class ModelInspector
         return result;
     }
 
-
     private static TensorSummary Summarise(ValueInfoProto value, TensorShapes? shapes)
     {
         var type = value.Type?.TensorType;

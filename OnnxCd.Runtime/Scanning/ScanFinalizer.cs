@@ -29,12 +29,13 @@ public static class ScanFinalizer
     /// <summary>Writes the outputs of the scan in <paramref name="folder"/> and returns its summary.</summary>
     /// <param name="folder">The scan folder, holding a journal.</param>
     /// <param name="identity">What was scanned.</param>
-    /// <param name="settings">The rule, truth and split settings.</param>
+    /// <param name="settings">The rule and split settings.</param>
     /// <param name="source">The dataset, for the report's pictures.</param>
+    /// <param name="truth">The ground truth (<see cref="GroundTruth.Load"/> for the whole dataset), or null.</param>
     /// <param name="reference">Scores of the clean reference set, for the reference rule.</param>
     /// <param name="runs">The runs that produced the journal.</param>
-    /// <exception cref="DataException">No sample could be scored, or the truth file does not fit.</exception>
-    public static ScanSummary Finalize(string folder, ScanIdentity identity, ScanSettings settings, DatasetSource source, IReadOnlyList<double>? reference, IReadOnlyList<ScanRun> runs)
+    /// <exception cref="DataException">No sample could be scored.</exception>
+    public static ScanSummary Finalize(string folder, ScanIdentity identity, ScanSettings settings, DatasetSource source, GroundTruth? truth, IReadOnlyList<double>? reference, IReadOnlyList<ScanRun> runs)
     {
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(settings);
@@ -49,7 +50,6 @@ public static class ScanFinalizer
         var scores = records.Select(r => r.L1).ToList();
         var threshold = settings.Threshold.Compute(scores, reference);
         var flagged = scores.Select(threshold.Flags).ToList();
-        var truth = settings.Truth is null ? null : GroundTruth.Load(settings.Truth, identity.Count, settings.TruthKind);
         var poisoned = truth is null ? null : records.Select(r => truth.Poisoned[r.Index]).ToList();
         var curve = poisoned is not null && poisoned.Contains(true) && poisoned.Contains(false) ? DetectionMetrics.Compute(scores, poisoned) : null;
         var metrics = curve is null ? null : new TruthMetrics(truth!.Interpretation, curve.Positives, curve.Negatives, curve.Auroc, curve.Auprc, curve.TprAtFpr, DetectionMetrics.ConfusionOf(scores, poisoned!, threshold));

@@ -33,6 +33,7 @@ public static class ScanMerger
         }
 
         CheckCoverage(identities, first.Count);
+        var truth = Scanner.LoadTruth(settings, first.Count);
         if (File.Exists(Path.Combine(folder, ScanJournal.JournalFile)))
         {
             throw new DataException($"'{folder}' already holds a scan; merge into a new folder.");
@@ -58,7 +59,7 @@ public static class ScanMerger
         }
 
         using var source = DatasetSource.Open(merged.Data, merged.Format, new ImageSpec(merged.Image[0], merged.Image[1], merged.Image[2]), merged.Labels);
-        return ScanFinalizer.Finalize(folder, merged, settings, source, reference, identities.SelectMany(s => Runs(s.Folder)).ToList());
+        return ScanFinalizer.Finalize(folder, merged, settings, source, truth, reference, identities.SelectMany(s => Runs(s.Folder)).ToList());
     }
 
     private static void CheckCoverage(List<(string Folder, ScanIdentity Identity)> shards, long count)

@@ -33,11 +33,8 @@ public static class Scanner
         var spec = ImageSpecOf(model, settings.InputSize);
         var clock = Stopwatch.StartNew();
         using var source = DatasetSource.Open(settings.Data, settings.Format, spec, settings.Labels);
-        if (settings.Truth is { } truth)
-        {
-            // Checked before any work, so a truth file that does not fit costs no scan.
-            _ = GroundTruth.Load(truth, source.Count, settings.TruthKind);
-        }
+        // Read before any work, so a truth file that does not fit costs no scan.
+        var truth = LoadTruth(settings, source.Count);
 
         using var distiller = CognitiveDistiller.Create(model, settings.Cd, [1, spec.Channels, spec.Height, spec.Width], settings.Execution, settings.BatchSize, settings.Noise);
         var (start, end) = settings.Shard.Slice(source.Count);
@@ -79,20 +76,25 @@ public static class Scanner
         }
 
         var run = new ScanRun(distiller.Provider, scanned, clock.Elapsed.TotalSeconds, distiller.BatchSize);
-        return ScanFinalizer.Finalize(folder, identity, settings, source, reference, [run]);
+        return ScanFinalizer.Finalize(folder, identity, settings, source, truth, reference, [run]);
     }
 
+    /// <summary>The ground truth of <paramref name="settings"/> for a dataset of <paramref name="count"/> samples, or null when none is given.</summary>
+    /// <exception cref="DataException">The truth file cannot be read or does not fit the dataset.</exception>
+    internal static GroundTruth? LoadTruth(ScanSettings settings, long count) =>
+        settings.Truth is null ? null : GroundTruth.Load(settings.Truth, count, settings.TruthKind);
+
     /// <summary>The model's image size: declared, or H and W from <paramref name="inputSize"/>.</summary>
-    /// <exception cref="ModelException">The size is symbolic and not given, or too large to be an image.</exception>
+    /// <exception cref="ModelException">The input is not an image [N,C,H,W] with a fixed channel count, its size is symbolic and not given, or it is too large to be an image.</exception>
     public static ImageSpec ImageSpecOf(OnnxModel model, long[]? inputSize)
     {
         var declared = model.DeclaredInputShape;
-        if (declared is not { Length: 4 })
+        if (declared is not { Length: 4 } || declared[1] <= 0)
         {
-            throw new ModelException($"The input of '{model.Description}' is not declared as [N,C,H,W]; CD scans need an image model.");
+            throw new ModelException($"Model '{model.Description}' declares input {(declared is null ? "without a shape" : TensorShape.Format(declared))}; CD needs images [N,C,H,W] with a fixed channel count.");
         }
 
-        var channels = declared[1] > 0 ? declared[1] : throw new ModelException($"The channel count of '{model.Description}''s input is symbolic; OnnxCd needs it fixed (1 or 3).");
+        var channels = declared[1];
         long height = declared[2], width = declared[3];
         if (height <= 0 || width <= 0)
         {

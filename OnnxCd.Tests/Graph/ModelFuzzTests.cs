@@ -46,6 +46,10 @@ public sealed class ModelFuzzTests(ITestOutputHelper output)
             }
 
             File.Delete(path);
+            if (Directory.Exists(dir.File($"{count}-out")))
+            {
+                Directory.Delete(dir.File($"{count}-out"), recursive: true);
+            }
         });
 
         output.WriteLine($"{outcome.Inputs} mutated models, the slowest {outcome.Slowest.TotalMilliseconds:F0} ms");

@@ -66,12 +66,8 @@ internal sealed class FolderSource : DatasetSource
             var (path, label, problem) = _entries[index];
             var id = Path.GetRelativePath(_root, path);
             float[]? pixels = null;
-            var error = problem;
-            if (error is null && !ImageFile.IsImagePath(path))
-            {
-                error = $"not an allowed image type ({Path.GetExtension(path)}); OnnxCd reads {string.Join(", ", ImageFile.Extensions)}";
-            }
-            else if (error is null)
+            var error = problem ?? (ImageFile.IsImagePath(path) ? null : $"not an allowed image type ({Path.GetExtension(path)}); OnnxCd reads {string.Join(", ", ImageFile.Extensions)}");
+            if (error is null)
             {
                 try
                 {
