@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using CommandLine;
+using OnnxCd.Runtime.Autodiff;
 using OnnxCd.Runtime.Compilation;
 using OnnxCd.Runtime.Graph;
 
@@ -20,6 +21,9 @@ internal sealed class CompileOptions : CdHyperParameterOptions
     [Option("triton-name", HelpText = "The Triton model name (default: the --out file name without .onnx and .cd).")]
     public string? TritonName { get; set; }
 
+    [Option("target", Default = "any", HelpText = "any: ops that every ONNX Runtime provider runs (CUDA included); cpu: faster CPU-only kernels where there are some (MaxUnpool for non-overlapping max pooling), for CPU serving.")]
+    public string Target { get; set; } = "any";
+
     [Option("max-batch-size", Default = 64, HelpText = "Triton max_batch_size (dynamic batching forms batches up to it).")]
     public int MaxBatchSize { get; set; }
 }
@@ -35,12 +39,18 @@ internal static class CompileCommand
         }
 
         var maxBatch = OptionParsing.Positive(o.MaxBatchSize, "--max-batch-size");
+        var target = o.Target.Trim().ToLowerInvariant() switch
+        {
+            "any" => ProviderTarget.Any,
+            "cpu" => ProviderTarget.Cpu,
+            _ => throw new UsageException($"--target {o.Target} is not valid; it must be any or cpu."),
+        };
         var model = OnnxModel.Load(o.Model);
         var options = CdSetup.Options(o, model);
         var dims = CdSetup.ImageDims(model, o.InputSize);
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(o.Model)));
         var noise = o.NoiseInput ? CompiledNoise.Input : CompiledNoise.Seeds;
-        var compiled = CdCompiler.Compile(model, options, dims, noise, sha256);
+        var compiled = CdCompiler.Compile(model, options, dims, noise, sha256, target);
         var folder = Path.GetDirectoryName(Path.GetFullPath(o.Out))!;
         Directory.CreateDirectory(folder);
         compiled.Save(o.Out);

@@ -15,15 +15,18 @@ internal sealed class BackwardPass
     private readonly GraphPath _path;
     private readonly GraphEmitter _emitter;
     private readonly long _opset;
+    private readonly ProviderTarget _target;
     private readonly Dictionary<string, List<TensorRef>> _contributions = new(StringComparer.Ordinal);
+    private readonly HashSet<(string Grad, string Tensor)> _zeroWhereNotPositive = [];
 
-    public BackwardPass(GraphIndex index, TensorShapes shapes, GraphPath path, GraphEmitter emitter, long opset)
+    public BackwardPass(GraphIndex index, TensorShapes shapes, GraphPath path, GraphEmitter emitter, long opset, ProviderTarget target)
     {
         _index = index;
         _shapes = shapes;
         _path = path;
         _emitter = emitter;
         _opset = opset;
+        _target = target;
     }
 
     /// <summary>Propagates the seeds back to <paramref name="wrt"/>; a null result means no path reaches that input.</summary>
@@ -44,7 +47,7 @@ internal sealed class BackwardPass
 
             GradientRules.TryGet(node.Domain, node.OpType, out var rule);
             _emitter.Scope = GraphIndex.NodeLabel(node) + "_Grad/";
-            var context = new GradientContext(node, _index, _shapes, _path, _opset, _emitter, outputGrads);
+            var context = new GradientContext(node, _index, _shapes, _path, _opset, _emitter, outputGrads, _target, _zeroWhereNotPositive);
             rule!.Emit(context);
             if (rule.CarriesGradient)
             {

@@ -62,7 +62,7 @@ public static class GradientBuilder
             seeds[loss] = emitter.Constant([1.0], info.Shape.ToArray(), info.ElementType);
         }
 
-        var grads = new BackwardPass(index, shapes, path, emitter, modelOpset).Run(seeds, request.Wrt);
+        var grads = new BackwardPass(index, shapes, path, emitter, modelOpset, request.Target).Run(seeds, request.Wrt);
         var gradientOutputs = new Dictionary<string, string>(StringComparer.Ordinal);
         emitter.Scope = "OnnxCd/";
         foreach (var wrt in request.Wrt)

@@ -15,6 +15,9 @@ public sealed class GradientRequest
     /// <summary>A scalar tensor whose gradient is seeded with 1 (for example a loss built in the graph).</summary>
     public string? Loss { get; init; }
 
+    /// <summary>The providers the backward nodes must run on; <see cref="ProviderTarget.Any"/> unless set.</summary>
+    public ProviderTarget Target { get; init; }
+
     /// <summary>A vector–Jacobian product of <paramref name="outputs"/> with respect to <paramref name="wrt"/>.</summary>
     public static GradientRequest Vjp(string wrt, params string[] outputs) => new() { Wrt = [wrt], Cotangents = outputs };
 

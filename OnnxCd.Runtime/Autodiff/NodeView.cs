@@ -44,6 +44,12 @@ internal class NodeView
 
     public TensorRef Output(int i) => Tensor(Node.Output[i]);
 
+    /// <summary>The node that produces input i; null for graph inputs and initializers.</summary>
+    public NodeProto? InputProducer(int i) => _index.Producer(Node.Input[i]);
+
+    /// <summary>How many nodes read input i (this one included).</summary>
+    public int InputReaderCount(int i) => _index.Consumers(Node.Input[i]).Count;
+
     /// <summary>Whether input <paramref name="i"/> lies on the differentiated path (depends on a wrt input).</summary>
     public bool NeedsInputGrad(int i) => HasInput(i) && _path.Contains(Node.Input[i]);
 

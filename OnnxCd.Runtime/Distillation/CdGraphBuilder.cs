@@ -21,9 +21,13 @@ namespace OnnxCd.Runtime.Distillation;
 public static class CdGraphBuilder
 {
     /// <summary>Builds the reference and step graphs for images of <paramref name="imageDims"/> ([N,C,H,W]; N does not matter unless the model fixes its batch size, which then wins).</summary>
+    /// <param name="model">The classifier.</param>
+    /// <param name="options">CD hyper-parameters.</param>
+    /// <param name="imageDims">Image dimensions.</param>
+    /// <param name="target">The providers the step graph must run on: <see cref="ProviderTarget.Cpu"/> uses faster CPU-only kernels where there are some.</param>
     /// <exception cref="ModelException">The model cannot be used: its input is not one float32 image, a BatchNormalization is in training mode, the matched tensor is missing, or a node cannot be differentiated.</exception>
     /// <exception cref="ArgumentException">The options do not fit the model (for example --mean with another channel count).</exception>
-    public static CdGraphs Build(OnnxModel model, CdOptions options, long[] imageDims)
+    public static CdGraphs Build(OnnxModel model, CdOptions options, long[] imageDims, ProviderTarget target = ProviderTarget.Any)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
@@ -60,7 +64,7 @@ public static class CdGraphBuilder
             [names.Theta] = [imageDims[0], 1, imageDims[2], imageDims[3]],
             [names.Noise] = [imageDims[0], imageDims[1], 1, 1],
         });
-        var gradient = GradientBuilder.Build(objective, GradientRequest.OfLoss(total, names.Theta), objectiveShapes);
+        var gradient = GradientBuilder.Build(objective, new GradientRequest { Wrt = [names.Theta], Loss = total, Target = target }, objectiveShapes);
         var step = AppendAdam(context, gradient, objectiveShapes[names.Theta]);
         var predictions = logits is null ? null : options.Mode == CdMode.Features ? names.Logits : names.Target;
         return new CdGraphs(reference, objective, step, names, matched, context.ImageInfo.Shape, context.TargetInfo.Shape, predictions, gradient.Opset, gradient.BackwardNodeCount);

@@ -165,6 +165,36 @@ internal static class GradCases
         yield return GradCase.Op("MaxPool", [In.X(distinct, 1, 2, 5, 5)], [Ints("kernel_shape", [2, 2]), Ints("strides", [2, 2]), Int("ceil_mode", 1)], tol: Tolerance.Piecewise32, note: "partial windows");
         yield return GradCase.Op("MaxPool", [In.X(distinct, 1, 2, 6, 6)], [Ints("kernel_shape", [2, 2]), Ints("strides", [2, 2])], opset: 12, tol: Tolerance.Piecewise32, note: "no scatter reduction");
         yield return GradCase.Op("MaxPool", [In.X(distinct, 1, 2, 7, 7)], [Ints("kernel_shape", [3, 3]), Ints("strides", [1, 1]), Int("storage_order", 1)], tol: Tolerance.Piecewise32);
+        yield return GradCase.Op("MaxPool", [In.X(distinct, 1, 2, 5, 5)], [Ints("kernel_shape", [2, 2]), Ints("strides", [2, 2]), Ints("pads", [1, 1, 1, 1])], tol: Tolerance.Piecewise32, note: "padded windows");
+        yield return GradCase.Op("MaxPool", [In.X(distinct, 1, 2, 9, 9)], [Ints("kernel_shape", [2, 2]), Ints("strides", [4, 4]), Ints("dilations", [2, 2])], tol: Tolerance.Piecewise32, note: "dilated, apart");
+        yield return GradCase.Op("MaxPool", [In.Batched(distinct, 2, 3, 7)], [Ints("kernel_shape", [2]), Ints("strides", [2])], tol: Tolerance.Piecewise32, note: "1-D");
+        yield return GradCase.Op("MaxPool", [In.X(distinct, 1, 2, 4, 4, 4)], [Ints("kernel_shape", [2, 2, 2]), Ints("strides", [2, 2, 2])], tol: Tolerance.Piecewise32, note: "3-D");
+        yield return GradCase.Op("MaxPool", [In.X(distinct, 1, 2, 6, 6)], [Ints("kernel_shape", [2, 2]), Ints("strides", [2, 2])], type: F64, note: "float64");
+        yield return GradCase.Graph(
+            "Relu then MaxPool-17 2x2, dynamic batch",
+            () =>
+            {
+                var g = new TestGraph();
+                var x = g.Input("x", [2, 3, 6, 6], dynamicBatch: true);
+                var pooled = g.Node("MaxPool", [g.Node("Relu", [x])], Ints("kernel_shape", [2, 2]), Ints("strides", [2, 2]));
+                g.Output(pooled);
+                return g;
+            },
+            Tolerance.Piecewise32,
+            ("x", Sampler.Distinct(0.1)));
+        yield return GradCase.Graph(
+            "Relu read by MaxPool-17 and Sigmoid",
+            () =>
+            {
+                var g = new TestGraph();
+                var x = g.Input("x", [1, 2, 4, 4]);
+                var relu = g.Node("Relu", [x]);
+                g.Output(g.Node("MaxPool", [relu], Ints("kernel_shape", [2, 2]), Ints("strides", [2, 2])));
+                g.Output(g.Node("Sigmoid", [relu]));
+                return g;
+            },
+            Tolerance.Piecewise32,
+            ("x", Sampler.Distinct(0.1)));
         yield return GradCase.Graph(
             "Relu then MaxPool-17 with tied zeros",
             () =>

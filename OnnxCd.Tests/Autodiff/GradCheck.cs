@@ -12,19 +12,19 @@ namespace OnnxCd.Tests.Autodiff;
 /// </summary>
 internal static class GradCheck
 {
-    public static void Verify(GradCase c, int seed)
+    public static void Verify(GradCase c, int seed, ProviderTarget target = ProviderTarget.Any)
     {
         var graph = c.Build();
-        VerifyModel(c.Name, graph.Build(), graph.InputDims, c.Samplers, c.Tol, seed);
+        VerifyModel(c.Name, graph.Build(), graph.InputDims, c.Samplers, c.Tol, seed, target);
     }
 
     /// <summary>The same check for any model: every float input differentiated, every float output given a cotangent.</summary>
-    public static void VerifyModel(string name, OnnxModel model, IReadOnlyDictionary<string, long[]> inputDims, IReadOnlyDictionary<string, Sampler> samplers, Tolerance tolerance, int seed)
+    public static void VerifyModel(string name, OnnxModel model, IReadOnlyDictionary<string, long[]> inputDims, IReadOnlyDictionary<string, Sampler> samplers, Tolerance tolerance, int seed, ProviderTarget target = ProviderTarget.Any)
     {
         var shapes = TensorShapes.Infer(model, inputDims);
         var wrt = model.InputNames.Where(n => shapes[n].IsFloat).ToArray();
         var outputs = model.OutputNames.Where(n => shapes[n].IsFloat).ToArray();
-        var gradient = GradientBuilder.Build(model, new GradientRequest { Wrt = wrt, Cotangents = outputs }, shapes);
+        var gradient = GradientBuilder.Build(model, new GradientRequest { Wrt = wrt, Cotangents = outputs, Target = target }, shapes);
 
         var random = new Random(seed);
         var x = wrt.ToDictionary(n => n, n => samplers.GetValueOrDefault(n, Sampler.Uniform(-2, 2)).Draw(random, Count(inputDims[n])));
@@ -54,7 +54,7 @@ internal static class GradCheck
         var numeric = (Loss(+1) - Loss(-1)) / (2 * tolerance.Eps);
         Assert.True(
             tolerance.Passes(analytic, numeric),
-            $"VJP check failed for {name} (seed {seed}, tolerance {tolerance}): <g,t> = {analytic:R}, finite difference = {numeric:R}, " +
+            $"VJP check failed for {name} (seed {seed}, target {target}, tolerance {tolerance}): <g,t> = {analytic:R}, finite difference = {numeric:R}, " +
             $"error {Math.Abs(analytic - numeric):E3}; inputs {string.Join(", ", wrt.Select(w => $"{w}{shapes[w].Shape}"))}, {gradient.BackwardNodeCount} backward nodes.");
     }
 

@@ -1,4 +1,5 @@
 using OnnxCd.Runtime.Autodiff;
+using OnnxCd.Runtime.Graph;
 
 namespace OnnxCd.Tests.Autodiff;
 
@@ -18,6 +19,31 @@ public sealed class RuleTests
         }
     }
 
+    /// <summary>The cases whose backward differs for the CPU provider (CPU-only kernels such as MaxUnpool).</summary>
+    public static TheoryData<string> CpuTargetCaseNames => new(GradCases.All.Where(c => BackwardOps(c, ProviderTarget.Cpu) != BackwardOps(c, ProviderTarget.Any)).Select(c => c.Name));
+
+    [Theory]
+    [MemberData(nameof(CpuTargetCaseNames))]
+    public void CpuTargetRule_MatchesFiniteDifferences(string caseName)
+    {
+        var gradCase = GradCases.ByName(caseName);
+        foreach (var seed in new[] { 1, 2, 3 })
+        {
+            GradCheck.Verify(gradCase, seed, ProviderTarget.Cpu);
+        }
+    }
+
+    [Fact]
+    public void CpuTarget_TakesMaxUnpool_ExactlyForNonOverlappingFloatWindows()
+    {
+        var unpooled = GradCases.All.Where(c => BackwardOps(c, ProviderTarget.Cpu).Contains("MaxUnpool", StringComparison.Ordinal)).Select(c => c.Name).ToList();
+
+        Assert.Contains(unpooled, n => n.StartsWith("MaxPool-17 N[2,3,6,6] kernel_shape=[2,2] strides=[2,2]", StringComparison.Ordinal));
+        Assert.Contains(unpooled, n => n.Contains("partial windows", StringComparison.Ordinal));
+        Assert.Contains(unpooled, n => n.Contains("3-D", StringComparison.Ordinal));
+        Assert.DoesNotContain(unpooled, n => n.Contains("overlapping", StringComparison.Ordinal) || n.Contains("float64", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void CaseNames_AreUnique()
     {
@@ -31,5 +57,16 @@ public sealed class RuleTests
         var covered = GradCases.All.SelectMany(c => c.Build().Build().Proto.Graph.Node.Select(n => n.OpType)).ToHashSet();
         var missing = GradientRules.SupportedOpTypes.Where(op => !covered.Contains(op)).Order().ToList();
         Assert.True(missing.Count == 0, "Registered op types without a gradient check: " + string.Join(", ", missing));
+    }
+
+    private static string BackwardOps(GradCase gradCase, ProviderTarget target)
+    {
+        var graph = gradCase.Build();
+        var model = graph.Build();
+        var shapes = TensorShapes.Infer(model, graph.InputDims);
+        var wrt = model.InputNames.Where(n => shapes[n].IsFloat).ToArray();
+        var outputs = model.OutputNames.Where(n => shapes[n].IsFloat).ToArray();
+        var gradient = GradientBuilder.Build(model, new GradientRequest { Wrt = wrt, Cotangents = outputs, Target = target }, shapes);
+        return string.Join(",", gradient.Model.Proto.Graph.Node.Select(n => n.OpType));
     }
 }

@@ -26,6 +26,21 @@ public sealed class CompileCommandTests
     }
 
     [Fact]
+    public void TargetCpu_CompilesTheCpuOnlyBackward_AndAnyThePortableOne()
+    {
+        using var dir = new TempDirectory();
+        var (cpuCode, _, cpuLog) = CliRunner.Run("compile", "--model", ShippedSamples.ModelPath, "--out", dir.File("cpu.onnx"), "--steps", "3", "--target", "cpu");
+        var (anyCode, _, anyLog) = CliRunner.Run("compile", "--model", ShippedSamples.ModelPath, "--out", dir.File("any.onnx"), "--steps", "3");
+
+        Assert.True(cpuCode == 0, cpuLog);
+        Assert.True(anyCode == 0, anyLog);
+        static List<string> LoopBodyOps(string path) => OnnxModel.Load(path).Proto.Graph.Node.Single(n => n.OpType == "Loop").Attribute.Single(a => a.Name == "body").G.Node.Select(n => n.OpType).ToList();
+        Assert.Contains("MaxUnpool", LoopBodyOps(dir.File("cpu.onnx")));
+        Assert.DoesNotContain("ScatterElements", LoopBodyOps(dir.File("cpu.onnx")));
+        Assert.DoesNotContain("MaxUnpool", LoopBodyOps(dir.File("any.onnx")));
+    }
+
+    [Fact]
     public void NoiseInputWithTriton_IsAUsageError_ThatSaysWhy()
     {
         using var dir = new TempDirectory();

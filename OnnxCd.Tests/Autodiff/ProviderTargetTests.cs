@@ -1,0 +1,83 @@
+using OnnxCd.Runtime.Autodiff;
+using OnnxCd.Runtime.Distillation;
+using OnnxCd.Runtime.Execution;
+using OnnxCd.Runtime.Graph;
+using OnnxCd.Tests.TestSupport;
+using DataType = Onnx.TensorProto.Types.DataType;
+
+namespace OnnxCd.Tests.Autodiff;
+
+/// <summary>The CPU-only backward (MaxUnpool) gives the portable backward's numbers, and is chosen only where the CPU runs it.</summary>
+public sealed class ProviderTargetTests
+{
+    [Fact]
+    public void ShippedModel_CpuTarget_UnpoolsInsteadOfScattering_WithBitwiseTheSameGradient()
+    {
+        var model = ShippedSamples.Model();
+        var (images, shape) = ShippedSamples.Many(5);
+        var shapes = TensorShapes.Infer(model, new Dictionary<string, long[]> { ["input"] = shape });
+        var random = new Random(7);
+        var cotangent = Enumerable.Range(0, 5 * 10).Select(_ => random.NextDouble() - 0.5).ToArray();
+        double[] Gradient(ProviderTarget target, out List<string> ops)
+        {
+            var gradient = GradientBuilder.Build(model, new GradientRequest { Wrt = ["input"], Cotangents = ["logits"], Target = target }, shapes);
+            ops = gradient.Model.Proto.Graph.Node.Select(n => n.OpType).ToList();
+            using var run = new OrtRun(gradient.Model);
+            var feed = new Dictionary<string, (double[], long[], DataType)>
+            {
+                ["input"] = (images.Select(v => (double)v).ToArray(), shape, DataType.Float),
+                [gradient.CotangentInputs["logits"]] = (cotangent, [5, 10], DataType.Float),
+            };
+            return run.Run(feed, [gradient.GradientOutputs["input"]])[gradient.GradientOutputs["input"]].Values;
+        }
+
+        var portable = Gradient(ProviderTarget.Any, out var portableOps);
+        var cpu = Gradient(ProviderTarget.Cpu, out var cpuOps);
+
+        Assert.Equal(2, portableOps.Count(op => op == "ScatterElements"));
+        Assert.DoesNotContain("MaxUnpool", portableOps);
+        Assert.Equal(2, cpuOps.Count(op => op == "MaxUnpool"));
+        Assert.DoesNotContain("ScatterElements", cpuOps);
+        Assert.Contains(portable, v => v != 0);
+        Assert.Equal(portable, cpu);
+    }
+
+    [Theory]
+    [InlineData(ProviderTarget.Any)]
+    [InlineData(ProviderTarget.Cpu)]
+    public void ReluBeforeMaxPool_IsMaskedAtThePooledSize_AndEmitsNothingItself(ProviderTarget target)
+    {
+        var model = ShippedSamples.Model();
+        var shapes = TensorShapes.Infer(model, new Dictionary<string, long[]> { ["input"] = [2, 1, 28, 28] });
+        var gradient = GradientBuilder.Build(model, new GradientRequest { Wrt = ["input"], Cotangents = ["logits"], Target = target }, shapes);
+        var index = new GraphIndex(model.Proto.Graph);
+        var emitted = gradient.Model.Proto.Graph.Node.Select(n => n.Name).ToList();
+
+        var relus = model.Proto.Graph.Node.Where(n => n.OpType == "Relu").ToList();
+        Assert.Equal(3, relus.Count);
+        foreach (var relu in relus)
+        {
+            var beforeMaxPool = index.Consumers(relu.Output[0]) is [{ OpType: "MaxPool" }];
+            var own = emitted.Count(name => name.StartsWith(GraphIndex.NodeLabel(relu) + "_Grad/", StringComparison.Ordinal));
+            Assert.True(beforeMaxPool ? own == 0 : own > 0, $"{GraphIndex.NodeLabel(relu)} (before MaxPool: {beforeMaxPool}) emitted {own} gradient nodes");
+        }
+    }
+
+    [Fact]
+    public void Distiller_UsesTheCpuBackward_ExactlyWhenTheStepRunsOnTheCpu()
+    {
+        var (images, shape) = ShippedSamples.Many(6);
+        var options = new CdOptions { Steps = 12 };
+        using var cpu = CognitiveDistiller.Create(ShippedSamples.Model(), options, shape, new ExecutionOptions { Device = new DeviceSpec(DeviceKind.Cpu) });
+        using var auto = CognitiveDistiller.Create(ShippedSamples.Model(), options, shape, new ExecutionOptions { Device = new DeviceSpec(DeviceKind.Auto) });
+
+        Assert.Contains(cpu.Graphs.Step.Proto.Graph.Node, n => n.OpType == "MaxUnpool");
+        var autoOnCpu = auto.Provider.StartsWith("CPU", StringComparison.Ordinal);
+        Assert.Equal(autoOnCpu, auto.Graphs.Step.Proto.Graph.Node.Any(n => n.OpType == "MaxUnpool"));
+        if (autoOnCpu)
+        {
+            Assert.NotNull(auto.FallbackReason);
+            Assert.Equal(cpu.Distill(images, shape).Masks, auto.Distill(images, shape).Masks);
+        }
+    }
+}
