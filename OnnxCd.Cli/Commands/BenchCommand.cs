@@ -8,7 +8,7 @@ using OnnxCd.Runtime.Graph;
 namespace OnnxCd.Cli.Commands;
 
 [Verb("bench", HelpText = "Time full CD runs of a model per batch size: images/s, steps/s, effective GFLOP/s against the machine's MatMul peak through ONNX Runtime.")]
-internal sealed class BenchOptions : CdHyperParameterOptions
+internal sealed class BenchOptions : CdHyperParameterOptions, IDeviceOptions
 {
     [Option("batch-sizes", Default = "1,16,64", HelpText = "Comma-separated batch sizes to measure.")]
     public string BatchSizes { get; set; } = "1,16,64";
@@ -21,6 +21,12 @@ internal sealed class BenchOptions : CdHyperParameterOptions
 
     [Option("threads", Default = 0, HelpText = "CPU threads for ONNX Runtime (0: one per physical core).")]
     public int Threads { get; set; }
+
+    [Option("tf32", HelpText = IDeviceOptions.Tf32Help)]
+    public bool Tf32 { get; set; }
+
+    [Option("cudnn-search", Default = "exhaustive", HelpText = IDeviceOptions.CudnnSearchHelp)]
+    public string CudnnSearch { get; set; } = "exhaustive";
 
     [Option("peak-size", Default = 1024, HelpText = "n of the n×n MatMul that measures the peak.")]
     public int PeakSize { get; set; }
@@ -42,7 +48,7 @@ internal static class BenchCommand
             .ToArray();
         var repeats = OptionParsing.Positive(o.Repeat, "--repeat", 1000);
         var peakSize = OptionParsing.Positive(o.PeakSize, "--peak-size", 8192);
-        var execution = CdSetup.Execution(o.Device, o.Threads);
+        var execution = CdSetup.Execution(o);
         var model = OnnxModel.Load(o.Model);
         var options = CdSetup.Options(o, model);
         var dims = CdSetup.ImageDims(model, o.InputSize);
@@ -60,8 +66,11 @@ internal static class BenchCommand
             OnnxRuntime = OrtEnv.Instance().GetVersionString(),
             Threads = o.Threads == 0 ? "automatic" : o.Threads.ToString(CultureInfo.InvariantCulture),
             Processors = Environment.ProcessorCount,
+            Tf32 = execution.AllowTf32,
+            CudnnSearch = execution.CudnnSearch.ToString().ToLowerInvariant(),
             MatMulPeakGflops = peak,
             PeakMatMulSize = peakSize,
+            FastestBatchSize = results.MaxBy(r => r.ImagesPerSecond)!.BatchSize,
             Results = results.Select(r => new { r.BatchSize, r.BuildSeconds, r.Seconds, r.Repeats, r.StepGflop, r.ImagesPerSecond, r.StepsPerSecond, ImageStepsPerSecond = r.ImagesPerSecond * options.Steps, r.Gflops, PercentOfPeak = 100 * r.Gflops / peak }),
         };
         if (o.Json)
@@ -73,6 +82,11 @@ internal static class BenchCommand
         var invariant = CultureInfo.InvariantCulture;
         output.WriteLine($"Model         {o.Model} ({report.Mode}, {options.Steps} steps, image {TensorShape.Format(dims.Skip(1))})");
         output.WriteLine(string.Create(invariant, $"Machine       {provider}, ONNX Runtime {report.OnnxRuntime}, threads {report.Threads} of {report.Processors} logical processors"));
+        if (provider.StartsWith("CUDA", StringComparison.Ordinal))
+        {
+            output.WriteLine($"CUDA          TF32 {(report.Tf32 ? "on" : "off")}, cuDNN algorithm search {report.CudnnSearch}");
+        }
+
         output.WriteLine(string.Create(invariant, $"MatMul peak   {peak:F1} GFLOP/s ({peakSize}×{peakSize} float32 MatMul through ONNX Runtime, best run)"));
         output.WriteLine("batch  images/s  steps/s  image-steps/s  GFLOP/step  GFLOP/s  % of peak  build s");
         foreach (var r in results)
@@ -80,6 +94,7 @@ internal static class BenchCommand
             output.WriteLine(string.Create(invariant, $"{r.BatchSize,5}  {r.ImagesPerSecond,8:F1}  {r.StepsPerSecond,7:F1}  {r.ImagesPerSecond * options.Steps,13:F0}  {r.StepGflop,10:F4}  {r.Gflops,7:F1}  {100 * r.Gflops / peak,9:F1}  {r.BuildSeconds,7:F2}"));
         }
 
+        output.WriteLine(string.Create(invariant, $"Fastest       batch {report.FastestBatchSize} (use it as scan's --batch-size; memory grows with it)"));
         output.WriteLine($"Each row: the median of {repeats} full runs (reference pass and {options.Steps} steps over one batch of random images), after a warm-up run; GFLOP counts Conv, ConvTranspose, Gemm and MatMul only.");
         return ExitCodes.Ok;
     }

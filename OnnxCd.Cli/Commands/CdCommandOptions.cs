@@ -3,7 +3,7 @@ using CommandLine;
 namespace OnnxCd.Cli.Commands;
 
 /// <summary>The options of the verbs that run CD here: hyper-parameters, noise, batching and device.</summary>
-internal abstract class CdCommandOptions : CdHyperParameterOptions
+internal abstract class CdCommandOptions : CdHyperParameterOptions, IDeviceOptions
 {
     [Option("seed", Default = 0UL, HelpText = "Seed of the noise colours.")]
     public ulong Seed { get; set; }
@@ -19,4 +19,10 @@ internal abstract class CdCommandOptions : CdHyperParameterOptions
 
     [Option("threads", Default = 0, HelpText = "CPU threads for ONNX Runtime (0: one per physical core).")]
     public int Threads { get; set; }
+
+    [Option("tf32", HelpText = IDeviceOptions.Tf32Help)]
+    public bool Tf32 { get; set; }
+
+    [Option("cudnn-search", Default = "exhaustive", HelpText = IDeviceOptions.CudnnSearchHelp)]
+    public string CudnnSearch { get; set; } = "exhaustive";
 }

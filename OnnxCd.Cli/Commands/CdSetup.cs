@@ -69,12 +69,18 @@ internal static class CdSetup
         }
     }
 
-    public static ExecutionOptions Execution(CdCommandOptions o) => Execution(o.Device, o.Threads);
-
-    public static ExecutionOptions Execution(string device, int threads) => new()
+    public static ExecutionOptions Execution(IDeviceOptions o) => new()
     {
-        Device = DeviceSpec.Parse(device),
-        IntraOpThreads = threads >= 0 ? threads : throw new UsageException($"--threads {threads} is out of range; give 0 (automatic) or a positive count."),
+        Device = DeviceSpec.Parse(o.Device),
+        IntraOpThreads = o.Threads >= 0 ? o.Threads : throw new UsageException($"--threads {o.Threads} is out of range; give 0 (automatic) or a positive count."),
+        AllowTf32 = o.Tf32,
+        CudnnSearch = o.CudnnSearch.Trim().ToLowerInvariant() switch
+        {
+            "exhaustive" => CudnnSearch.Exhaustive,
+            "heuristic" => CudnnSearch.Heuristic,
+            "default" => CudnnSearch.Default,
+            _ => throw new UsageException($"--cudnn-search {o.CudnnSearch} is not valid; it must be exhaustive, heuristic or default."),
+        },
     };
 
     public static NoiseSource? Noise(CdCommandOptions o) => o.Noise is { } path ? NoiseSource.FromArray(NpyFile.Read(path), path) : null;

@@ -11,4 +11,7 @@ public sealed record ExecutionOptions
 
     /// <summary>Whether CUDA may use TF32 for float32 convolutions and matrix products (off by default, for parity with the CPU).</summary>
     public bool AllowTf32 { get; init; }
+
+    /// <summary>How CUDA picks convolution algorithms; ONNX Runtime's exhaustive search unless set.</summary>
+    public CudnnSearch CudnnSearch { get; init; }
 }

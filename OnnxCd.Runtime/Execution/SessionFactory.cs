@@ -53,6 +53,7 @@ public static class SessionFactory
             {
                 ["device_id"] = options.Device.DeviceId.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["use_tf32"] = options.AllowTf32 ? "1" : "0",
+                ["cudnn_conv_algo_search"] = options.CudnnSearch.ToString().ToUpperInvariant(),
             });
             sessionOptions.AppendExecutionProvider_CUDA(cudaOptions);
         }

@@ -15,8 +15,12 @@ public sealed class BenchCommandTests
         var root = json.RootElement;
         Assert.Equal("CPUExecutionProvider", root.GetProperty("provider").GetString());
         Assert.True(root.GetProperty("matMulPeakGflops").GetDouble() > 0);
+        Assert.False(root.GetProperty("tf32").GetBoolean());
+        Assert.Equal("exhaustive", root.GetProperty("cudnnSearch").GetString());
         var results = root.GetProperty("results").EnumerateArray().ToList();
         Assert.Equal([2, 5], results.Select(r => r.GetProperty("batchSize").GetInt32()));
+        var fastest = results.MaxBy(r => r.GetProperty("imagesPerSecond").GetDouble()).GetProperty("batchSize").GetInt32();
+        Assert.Equal(fastest, root.GetProperty("fastestBatchSize").GetInt32());
         foreach (var r in results)
         {
             var seconds = r.GetProperty("seconds").GetDouble();
@@ -24,6 +28,17 @@ public sealed class BenchCommandTests
             Assert.Equal(3 / seconds, r.GetProperty("stepsPerSecond").GetDouble(), 6);
             Assert.True(r.GetProperty("gflops").GetDouble() > 0);
         }
+    }
+
+    [Fact]
+    public void CudaNumerics_AreRecordedInTheReport()
+    {
+        var (code, output, log) = CliRunner.Run("bench", "--model", ShippedSamples.ModelPath, "--batch-sizes", "2", "--steps", "2", "--repeat", "1", "--peak-size", "64", "--json", "--tf32", "--cudnn-search", "Heuristic");
+
+        Assert.True(code == 0, log);
+        using var json = JsonDocument.Parse(output);
+        Assert.True(json.RootElement.GetProperty("tf32").GetBoolean());
+        Assert.Equal("heuristic", json.RootElement.GetProperty("cudnnSearch").GetString());
     }
 
     [Fact]
