@@ -10,17 +10,23 @@ namespace OnnxCd.Cli.Commands;
 [Verb("bench", HelpText = "Time full CD runs of a model per batch size: images/s, steps/s, effective GFLOP/s against the machine's MatMul peak through ONNX Runtime.")]
 internal sealed class BenchOptions : CdHyperParameterOptions, IDeviceOptions
 {
+    /// <summary>The help of scan's and bench's --sessions.</summary>
+    public const string SessionsHelp = "ONNX Runtime sessions per device, each distilling its own batches in parallel (on the CPU, with --threads 0 the logical processors are shared out between them).";
+
     [Option("batch-sizes", Default = "1,16,64", HelpText = "Comma-separated batch sizes to measure.")]
     public string BatchSizes { get; set; } = "1,16,64";
 
     [Option("repeat", Default = 3, HelpText = "Timed runs per batch size (the median is reported), after one warm-up run.")]
     public int Repeat { get; set; }
 
-    [Option("device", Default = "cpu", HelpText = "auto, cpu, cuda or cuda:<index>.")]
+    [Option("device", Default = "cpu", HelpText = "auto, cpu, cuda or cuda:<index>, or a list of GPUs, cuda:0,1, one session each.")]
     public string Device { get; set; } = "cpu";
 
     [Option("threads", Default = 0, HelpText = "CPU threads for ONNX Runtime (0: one per physical core).")]
     public int Threads { get; set; }
+
+    [Option("sessions", Default = 1, HelpText = SessionsHelp)]
+    public int Sessions { get; set; }
 
     [Option("tf32", HelpText = IDeviceOptions.Tf32Help)]
     public bool Tf32 { get; set; }
@@ -48,13 +54,14 @@ internal static class BenchCommand
             .ToArray();
         var repeats = OptionParsing.Positive(o.Repeat, "--repeat", 1000);
         var peakSize = OptionParsing.Positive(o.PeakSize, "--peak-size", 8192);
-        var execution = CdSetup.Execution(o);
+        var sessions = CdSetup.Sessions(o, o.Sessions);
+        var execution = sessions[0] with { IntraOpThreads = o.Threads };
         var model = OnnxModel.Load(o.Model);
         var options = CdSetup.Options(o, model);
         var dims = CdSetup.ImageDims(model, o.InputSize);
 
         var peak = MatMulPeak.Measure(execution, peakSize);
-        var (results, provider) = CdBenchmark.Run(model, options, dims, execution, batchSizes, repeats, r =>
+        var (results, provider) = CdBenchmark.Run(model, options, dims, sessions, batchSizes, repeats, r =>
             log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bench: batch {r.BatchSize} done ({r.ImagesPerSecond:F1} images/s)")));
         var report = new
         {
@@ -64,7 +71,8 @@ internal static class BenchCommand
             Image = dims.Skip(1),
             Provider = provider,
             OnnxRuntime = OrtEnv.Instance().GetVersionString(),
-            Threads = o.Threads == 0 ? "automatic" : o.Threads.ToString(CultureInfo.InvariantCulture),
+            Sessions = sessions.Count,
+            Threads = sessions[0].IntraOpThreads == 0 ? "automatic" : sessions[0].IntraOpThreads.ToString(CultureInfo.InvariantCulture),
             Processors = Environment.ProcessorCount,
             Tf32 = execution.AllowTf32,
             CudnnSearch = execution.CudnnSearch.ToString().ToLowerInvariant(),
@@ -81,7 +89,7 @@ internal static class BenchCommand
 
         var invariant = CultureInfo.InvariantCulture;
         output.WriteLine($"Model         {o.Model} ({report.Mode}, {options.Steps} steps, image {TensorShape.Format(dims.Skip(1))})");
-        output.WriteLine(string.Create(invariant, $"Machine       {provider}, ONNX Runtime {report.OnnxRuntime}, threads {report.Threads} of {report.Processors} logical processors"));
+        output.WriteLine(string.Create(invariant, $"Machine       {provider}, ONNX Runtime {report.OnnxRuntime}, threads {report.Threads}{(report.Sessions > 1 ? " per session" : string.Empty)} of {report.Processors} logical processors"));
         if (provider.StartsWith("CUDA", StringComparison.Ordinal))
         {
             output.WriteLine($"CUDA          TF32 {(report.Tf32 ? "on" : "off")}, cuDNN algorithm search {report.CudnnSearch}");
@@ -95,7 +103,7 @@ internal static class BenchCommand
         }
 
         output.WriteLine(string.Create(invariant, $"Fastest       batch {report.FastestBatchSize} (use it as scan's --batch-size; memory grows with it)"));
-        output.WriteLine($"Each row: the median of {repeats} full runs (reference pass and {options.Steps} steps over one batch of random images), after a warm-up run; GFLOP counts Conv, ConvTranspose, Gemm and MatMul only.");
+        output.WriteLine($"Each row: the median of {repeats} full runs (reference pass and {options.Steps} steps over one batch of random images{(sessions.Count > 1 ? $" in each of {sessions.Count} sessions at once" : string.Empty)}), after a warm-up run; GFLOP counts Conv, ConvTranspose, Gemm and MatMul only.");
         return ExitCodes.Ok;
     }
 }

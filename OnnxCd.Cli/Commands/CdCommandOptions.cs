@@ -14,7 +14,7 @@ internal abstract class CdCommandOptions : CdHyperParameterOptions, IDeviceOptio
     [Option("batch-size", Default = 64, HelpText = "Images per ONNX Runtime run.")]
     public int BatchSize { get; set; }
 
-    [Option("device", Default = "auto", HelpText = "auto, cpu, cuda or cuda:<index>.")]
+    [Option("device", Default = "auto", HelpText = "auto, cpu, cuda or cuda:<index>; scan also takes a list of GPUs, cuda:0,1, one session each.")]
     public string Device { get; set; } = "auto";
 
     [Option("threads", Default = 0, HelpText = "CPU threads for ONNX Runtime (0: one per physical core).")]

@@ -69,9 +69,25 @@ internal static class CdSetup
         }
     }
 
-    public static ExecutionOptions Execution(IDeviceOptions o) => new()
+    /// <summary>
+    /// The sessions of scan and bench: <paramref name="sessions"/> per device of --device (a list
+    /// of GPUs, or one device). With several CPU sessions and --threads 0, the logical processors
+    /// are shared out between them.
+    /// </summary>
+    public static IReadOnlyList<ExecutionOptions> Sessions(IDeviceOptions o, int sessions)
     {
-        Device = DeviceSpec.Parse(o.Device),
+        var perDevice = OptionParsing.Positive(sessions, "--sessions", 256);
+        var threads = o.Threads == 0 && perDevice > 1 ? Math.Max(1, Environment.ProcessorCount / perDevice) : o.Threads;
+        return DeviceSpec.ParseList(o.Device)
+            .SelectMany(device => Enumerable.Repeat(Execution(o, device) with { IntraOpThreads = threads }, perDevice))
+            .ToList();
+    }
+
+    public static ExecutionOptions Execution(IDeviceOptions o) => Execution(o, DeviceSpec.Parse(o.Device));
+
+    private static ExecutionOptions Execution(IDeviceOptions o, DeviceSpec device) => new()
+    {
+        Device = device,
         IntraOpThreads = o.Threads >= 0 ? o.Threads : throw new UsageException($"--threads {o.Threads} is out of range; give 0 (automatic) or a positive count."),
         AllowTf32 = o.Tf32,
         CudnnSearch = o.CudnnSearch.Trim().ToLowerInvariant() switch

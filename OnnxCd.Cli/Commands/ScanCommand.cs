@@ -61,6 +61,9 @@ internal sealed class ScanOptions : CdCommandOptions, IJudgingOptions
     [Option("resume", HelpText = "Continue the scan in --out where it stopped.")]
     public bool Resume { get; set; }
 
+    [Option("sessions", Default = 1, HelpText = BenchOptions.SessionsHelp)]
+    public int Sessions { get; set; }
+
     [Option("shard", HelpText = "Scan slice i of n (i/n, from 0): ⌊i·N/n⌋ to ⌊(i+1)·N/n⌋; join shard folders with onnxcd merge.")]
     public string? Shard { get; set; }
 
@@ -90,7 +93,7 @@ internal static class ScanCommand
             Resume = o.Resume,
             BatchSize = batchSize,
             Cd = CdSetup.Options(o, model),
-            Execution = CdSetup.Execution(o),
+            Sessions = CdSetup.Sessions(o, o.Sessions),
             Noise = CdSetup.Noise(o),
             NoiseDescription = o.Noise is null ? $"seed {o.Seed}" : $"file {Path.GetFullPath(o.Noise)}",
             InputSize = OptionParsing.InputSize(o.InputSize),

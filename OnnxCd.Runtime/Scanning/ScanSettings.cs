@@ -43,8 +43,11 @@ public sealed record ScanSettings
     /// <summary>CD hyper-parameters.</summary>
     public CdOptions Cd { get; init; } = new();
 
-    /// <summary>Device and threads.</summary>
-    public ExecutionOptions Execution { get; init; } = new();
+    /// <summary>
+    /// One ONNX Runtime session per entry (device and threads), each distilling whole batches in
+    /// parallel with the others: several GPUs, or several CPU sessions sharing the cores.
+    /// </summary>
+    public IReadOnlyList<ExecutionOptions> Sessions { get; init; } = [new()];
 
     /// <summary>Noise colours replayed from a file, or null for the seeded generator.</summary>
     public NoiseSource? Noise { get; init; }

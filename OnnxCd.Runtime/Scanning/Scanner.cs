@@ -36,7 +36,9 @@ public static class Scanner
         // Read before any work, so a truth file that does not fit costs no scan.
         var truth = LoadTruth(settings, source.Count);
 
-        using var distiller = CognitiveDistiller.Create(model, settings.Cd, [1, spec.Channels, spec.Height, spec.Width], settings.Execution, settings.BatchSize, settings.Noise);
+        using var distillers = new DistillerSet(settings.Sessions.Select(execution => (Func<CognitiveDistiller>)(() =>
+            CognitiveDistiller.Create(model, settings.Cd, [1, spec.Channels, spec.Height, spec.Width], execution, settings.BatchSize, settings.Noise))));
+        var distiller = distillers.First;
         var (start, end) = settings.Shard.Slice(source.Count);
         var identity = new ScanIdentity
         {
@@ -54,7 +56,7 @@ public static class Scanner
             SaveMasks = settings.SaveMasks,
         };
 
-        var scanned = Pass(distiller, source, identity, folder, settings.Resume, "scan", progress);
+        var scanned = Pass(distillers, source, identity, folder, settings.Resume, "scan", progress);
         IReadOnlyList<double>? reference = null;
         if (settings.Reference is { } referencePath)
         {
@@ -71,11 +73,11 @@ public static class Scanner
                 SaveMasks = false,
             };
             var referenceFolder = Path.Combine(folder, "reference");
-            Pass(distiller, referenceSource, referenceIdentity, referenceFolder, settings.Resume, "reference", progress);
+            Pass(distillers, referenceSource, referenceIdentity, referenceFolder, settings.Resume, "reference", progress);
             reference = ScanJournal.ReadRecords(referenceFolder).Select(r => r.L1).ToList();
         }
 
-        var run = new ScanRun(distiller.Provider, scanned, clock.Elapsed.TotalSeconds, distiller.BatchSize);
+        var run = new ScanRun(distillers.Provider, scanned, clock.Elapsed.TotalSeconds, distiller.BatchSize);
         return ScanFinalizer.Finalize(folder, identity, settings, source, truth, reference, [run]);
     }
 
@@ -109,8 +111,13 @@ public static class Scanner
         return new ImageSpec((int)channels, (int)height, (int)width);
     }
 
-    /// <summary>Scans the samples of the identity's slice that the folder's journal does not hold yet; returns how many this run scanned.</summary>
-    private static long Pass(CognitiveDistiller distiller, DatasetSource source, ScanIdentity identity, string folder, bool resume, string stage, Action<ScanProgress>? progress)
+    /// <summary>
+    /// Scans the samples of the identity's slice that the folder's journal does not hold yet; returns
+    /// how many this run scanned. This thread reads and batches the data; each session distils whole
+    /// batches on its own thread, and the journal takes them as they finish (it is read back by index,
+    /// so the order does not matter). The batches are the same whatever the number of sessions.
+    /// </summary>
+    private static long Pass(DistillerSet distillers, DatasetSource source, ScanIdentity identity, string folder, bool resume, string stage, Action<ScanProgress>? progress)
     {
         using var journal = ScanJournal.Open(folder, identity, resume);
         var total = identity.SliceEnd - identity.SliceStart;
@@ -118,47 +125,52 @@ public static class Scanner
         var errors = (long)ScanJournal.ReadErrors(folder).Count;
         var scanned = 0L;
         var size = identity.Image[0] * identity.Image[1] * identity.Image[2];
-        var batch = new List<Sample>(distiller.BatchSize);
-        var failed = new List<ScanError>();
+        var batchSize = distillers.First.BatchSize;
         progress?.Invoke(new ScanProgress(stage, done, total, errors));
 
-        void Flush()
+        void Distil(CognitiveDistiller distiller, ScanBatch work)
         {
-            if (batch.Count == 0 && failed.Count == 0)
-            {
-                return;
-            }
-
-            var records = new List<ScanRecord>(batch.Count);
+            var records = new List<ScanRecord>(work.Samples.Count);
             var masks = Array.Empty<float>();
-            if (batch.Count > 0)
+            if (work.Samples.Count > 0)
             {
-                var images = new float[batch.Count * size];
-                for (var i = 0; i < batch.Count; i++)
+                var images = new float[work.Samples.Count * size];
+                for (var i = 0; i < work.Samples.Count; i++)
                 {
-                    batch[i].Pixels!.CopyTo(images, i * size);
+                    work.Samples[i].Pixels!.CopyTo(images, i * size);
                 }
 
-                var result = distiller.Distill(images, [batch.Count, .. identity.Image], batch.Select(s => s.Index).ToArray());
+                var result = distiller.Distill(images, [work.Samples.Count, .. identity.Image], work.Samples.Select(s => s.Index).ToArray());
                 masks = result.Masks;
-                for (var i = 0; i < batch.Count; i++)
+                for (var i = 0; i < work.Samples.Count; i++)
                 {
-                    records.Add(new ScanRecord(batch[i].Index, batch[i].Id, batch[i].Label, result.Predicted?[i], result.L1[i], result.Loss[i]));
+                    var sample = work.Samples[i];
+                    records.Add(new ScanRecord(sample.Index, sample.Id, sample.Label, result.Predicted?[i], result.L1[i], result.Loss[i]));
                 }
             }
 
-            journal.Append(records, masks, failed);
-            done += batch.Count + failed.Count;
-            scanned += batch.Count;
-            errors += failed.Count;
-            batch.Clear();
-            failed.Clear();
-            progress?.Invoke(new ScanProgress(stage, done, total, errors));
+            lock (journal)
+            {
+                journal.Append(records, masks, work.Failed);
+                done += work.Samples.Count + work.Failed.Count;
+                scanned += work.Samples.Count;
+                errors += work.Failed.Count;
+                progress?.Invoke(new ScanProgress(stage, done, total, errors));
+            }
         }
 
+        distillers.Run(Batches(source, identity, journal.Done, batchSize), Distil);
+        return scanned;
+    }
+
+    /// <summary>The slice's samples not yet done, in batches of <paramref name="batchSize"/> readable samples with the unreadable ones met on the way.</summary>
+    private static IEnumerable<ScanBatch> Batches(DatasetSource source, ScanIdentity identity, IReadOnlySet<long> done, int batchSize)
+    {
+        var batch = new List<Sample>(batchSize);
+        var failed = new List<ScanError>();
         foreach (var sample in source.Read(identity.SliceStart, identity.SliceEnd))
         {
-            if (journal.Done.Contains(sample.Index))
+            if (done.Contains(sample.Index))
             {
                 continue;
             }
@@ -172,15 +184,20 @@ public static class Scanner
                 batch.Add(sample);
             }
 
-            if (batch.Count == distiller.BatchSize)
+            if (batch.Count == batchSize)
             {
-                Flush();
+                yield return new ScanBatch(batch, failed);
+                (batch, failed) = (new List<Sample>(batchSize), []);
             }
         }
 
-        Flush();
-        return scanned;
+        if (batch.Count > 0 || failed.Count > 0)
+        {
+            yield return new ScanBatch(batch, failed);
+        }
     }
+
+    private sealed record ScanBatch(List<Sample> Samples, List<ScanError> Failed);
 
     private static string DescribeCd(CognitiveDistiller distiller, string noise)
     {

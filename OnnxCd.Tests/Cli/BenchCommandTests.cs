@@ -42,6 +42,20 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
+    public void TwoSessions_CountTheImagesOfBoth()
+    {
+        var (code, output, log) = CliRunner.Run("bench", "--model", ShippedSamples.ModelPath, "--batch-sizes", "3", "--steps", "2", "--repeat", "1", "--peak-size", "64", "--json", "--sessions", "2", "--threads", "1");
+
+        Assert.True(code == 0, log);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.Equal(2, root.GetProperty("sessions").GetInt32());
+        Assert.Equal("CPUExecutionProvider ×2", root.GetProperty("provider").GetString());
+        var row = root.GetProperty("results")[0];
+        Assert.Equal(2 * 3 / row.GetProperty("seconds").GetDouble(), row.GetProperty("imagesPerSecond").GetDouble(), 6);
+    }
+
+    [Fact]
     public void BadBatchSizes_AreAUsageError()
     {
         var (code, _, log) = CliRunner.Run("bench", "--model", ShippedSamples.ModelPath, "--batch-sizes", "4,0");

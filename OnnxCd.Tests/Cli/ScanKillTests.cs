@@ -41,6 +41,31 @@ public sealed class ScanKillTests(ScanKillTests.UninterruptedScan whole, ITestOu
     }
 
     [Fact]
+    public void ScanWithTwoSessions_Killed_Resumed_WritesTheSameScoresAsOneSession()
+    {
+        var folder = whole.Folder("two-sessions");
+        using (var process = CliProcess.Start(whole.Args(folder, "--sessions", "2")))
+        {
+            var clock = Stopwatch.StartNew();
+            while (ScanJournal.ReadRecords(folder).Count < 12 && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2))
+            {
+                Thread.Sleep(5);
+            }
+
+            Assert.False(process.HasExited, "the scan ended before it could be killed");
+            process.Kill();
+            process.WaitForExit();
+        }
+
+        Assert.InRange(ScanJournal.ReadRecords(folder).Count, 12, UninterruptedScan.Samples - 1);
+        var (code, output, log) = CliRunner.Run(whole.Args(folder, "--resume", "--sessions", "2"));
+
+        Assert.True(code == 0, log);
+        Assert.Contains("CPUExecutionProvider ×2", File.ReadAllText(Path.Combine(folder, "summary.json")), StringComparison.Ordinal);
+        whole.AssertSameOutputs(folder);
+    }
+
+    [Fact]
     public void ScanKilledAtRandomMoments_ResumedEachTime_WritesTheSameScores()
     {
         var folder = whole.Folder("killed-often");
