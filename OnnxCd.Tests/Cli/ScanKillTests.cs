@@ -18,18 +18,7 @@ public sealed class ScanKillTests(ScanKillTests.UninterruptedScan whole, ITestOu
     public void ScanKilledWithSigkill_Resumed_WritesTheSameScores()
     {
         var folder = whole.Folder("killed-once");
-        using (var process = CliProcess.Start(whole.Args(folder)))
-        {
-            var clock = Stopwatch.StartNew();
-            while (ScanJournal.ReadRecords(folder).Count < 12 && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2))
-            {
-                Thread.Sleep(5);
-            }
-
-            Assert.False(process.HasExited, "the scan ended before it could be killed");
-            process.Kill();
-            process.WaitForExit();
-        }
+        KillAfter12Records(folder, whole.Args(folder));
 
         var journaled = ScanJournal.ReadRecords(folder).Count;
         Assert.InRange(journaled, 12, UninterruptedScan.Samples - 1);
@@ -44,21 +33,10 @@ public sealed class ScanKillTests(ScanKillTests.UninterruptedScan whole, ITestOu
     public void ScanWithTwoSessions_Killed_Resumed_WritesTheSameScoresAsOneSession()
     {
         var folder = whole.Folder("two-sessions");
-        using (var process = CliProcess.Start(whole.Args(folder, "--sessions", "2")))
-        {
-            var clock = Stopwatch.StartNew();
-            while (ScanJournal.ReadRecords(folder).Count < 12 && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2))
-            {
-                Thread.Sleep(5);
-            }
-
-            Assert.False(process.HasExited, "the scan ended before it could be killed");
-            process.Kill();
-            process.WaitForExit();
-        }
+        KillAfter12Records(folder, whole.Args(folder, "--sessions", "2"));
 
         Assert.InRange(ScanJournal.ReadRecords(folder).Count, 12, UninterruptedScan.Samples - 1);
-        var (code, output, log) = CliRunner.Run(whole.Args(folder, "--resume", "--sessions", "2"));
+        var (code, _, log) = CliRunner.Run(whole.Args(folder, "--resume", "--sessions", "2"));
 
         Assert.True(code == 0, log);
         Assert.Contains("CPUExecutionProvider ×2", File.ReadAllText(Path.Combine(folder, "summary.json")), StringComparison.Ordinal);
@@ -92,6 +70,21 @@ public sealed class ScanKillTests(ScanKillTests.UninterruptedScan whole, ITestOu
         output.WriteLine($"killed {string.Join(", ", kills)}");
         Assert.True(kills.Count >= 3, $"only {kills.Count} runs were killed before the scan ended");
         whole.AssertSameOutputs(folder);
+    }
+
+    /// <summary>Starts the scan of <paramref name="args"/> and kills it (SIGKILL) once its journal holds at least 12 records.</summary>
+    private static void KillAfter12Records(string folder, string[] args)
+    {
+        using var process = CliProcess.Start(args);
+        var clock = Stopwatch.StartNew();
+        while (ScanJournal.ReadRecords(folder).Count < 12 && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            Thread.Sleep(5);
+        }
+
+        Assert.False(process.HasExited, "the scan ended before it could be killed");
+        process.Kill();
+        process.WaitForExit();
     }
 
     /// <summary>64 images scanned once without interruption: the outputs every killed scan must end with.</summary>
