@@ -57,7 +57,7 @@ public sealed class VjpSession : IDisposable
     /// <param name="model">The model; it must have exactly one input.</param>
     /// <param name="inputDims">The input's dimensions, batch included (the batch size itself does not matter).</param>
     /// <param name="output">The output to differentiate, or null for the only float output.</param>
-    /// <param name="options">Device and threads.</param>
+    /// <param name="options">Device and threads; on the CPU the gradient uses the CPU-only kernels (<see cref="ProviderTarget.Cpu"/>).</param>
     public static VjpSession Create(OnnxModel model, long[] inputDims, string? output, ExecutionOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -71,7 +71,8 @@ public sealed class VjpSession : IDisposable
         var input = model.InputNames[0];
         var shapes = TensorShapes.Infer(model, new Dictionary<string, long[]> { [input] = inputDims });
         output ??= SingleFloatOutput(model, shapes);
-        var gradient = GradientBuilder.Build(model, GradientRequest.Vjp(input, output), shapes);
+        var target = options.Device.Kind == DeviceKind.Cpu ? ProviderTarget.Cpu : ProviderTarget.Any;
+        var gradient = GradientBuilder.Build(model, new GradientRequest { Wrt = [input], Cotangents = [output], Target = target }, shapes);
         var created = SessionFactory.Create(gradient.Model.ToBytes(), options, gradient.Model.Description);
         return new VjpSession(created, gradient, input, output, shapes);
     }
