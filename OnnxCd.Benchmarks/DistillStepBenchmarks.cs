@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using OnnxCd.Runtime.Distillation;
 using OnnxCd.Runtime.Execution;
-using OnnxCd.Runtime.Graph;
 
 namespace OnnxCd.Benchmarks;
 
@@ -26,7 +25,7 @@ public class DistillStepBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var model = OnnxModel.Load(ShippedModel.Path("fmnist-cnn-clean.onnx"));
+        var model = ShippedModel.LoadClean();
         _distiller = CognitiveDistiller.Create(model, new CdOptions { Mode = Mode, Steps = Steps }, [BatchSize, 1, 28, 28], new ExecutionOptions(), BatchSize);
         var random = new Random(0);
         _images = Enumerable.Range(0, BatchSize * 28 * 28).Select(_ => (float)random.NextDouble()).ToArray();

@@ -15,7 +15,7 @@ public class GradientBuildBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _model = OnnxModel.Load(ShippedModel.Path("fmnist-cnn-clean.onnx"));
+        _model = ShippedModel.LoadClean();
         _inputDims = new() { ["input"] = [1, 1, 28, 28] };
         _shapes = TensorShapes.Infer(_model, _inputDims);
     }

@@ -17,7 +17,7 @@ public class SessionCreationBenchmarks
     private OnnxModel _model = null!;
 
     [GlobalSetup]
-    public void Setup() => _model = OnnxModel.Load(ShippedModel.Path("fmnist-cnn-clean.onnx"));
+    public void Setup() => _model = ShippedModel.LoadClean();
 
     [Benchmark]
     public CdGraphs BuildGraphs() => CdGraphBuilder.Build(_model, new CdOptions(), s_dims);

@@ -1,8 +1,13 @@
+using OnnxCd.Runtime.Graph;
+
 namespace OnnxCd.Benchmarks;
 
 /// <summary>Locates the shipped models from the working directory or the benchmark binary.</summary>
 internal static class ShippedModel
 {
+    /// <summary>The shipped clean Fashion-MNIST classifier that the suites time.</summary>
+    public static OnnxModel LoadClean() => OnnxModel.Load(Path("fmnist-cnn-clean.onnx"));
+
     public static string Path(string file)
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })

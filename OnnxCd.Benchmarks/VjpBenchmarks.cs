@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using OnnxCd.Runtime.Execution;
-using OnnxCd.Runtime.Graph;
 
 namespace OnnxCd.Benchmarks;
 
@@ -18,7 +17,7 @@ public class VjpBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var model = OnnxModel.Load(ShippedModel.Path("fmnist-cnn-clean.onnx"));
+        var model = ShippedModel.LoadClean();
         _session = VjpSession.Create(model, [BatchSize, 1, 28, 28], "logits", new ExecutionOptions());
         var random = new Random(0);
         _x = Enumerable.Range(0, BatchSize * 28 * 28).Select(_ => (float)random.NextDouble()).ToArray();

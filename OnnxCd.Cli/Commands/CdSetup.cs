@@ -90,13 +90,7 @@ internal static class CdSetup
         Device = device,
         IntraOpThreads = o.Threads >= 0 ? o.Threads : throw new UsageException($"--threads {o.Threads} is out of range; give 0 (automatic) or a positive count."),
         AllowTf32 = o.Tf32,
-        CudnnSearch = o.CudnnSearch.Trim().ToLowerInvariant() switch
-        {
-            "exhaustive" => CudnnSearch.Exhaustive,
-            "heuristic" => CudnnSearch.Heuristic,
-            "default" => CudnnSearch.Default,
-            _ => throw new UsageException($"--cudnn-search {o.CudnnSearch} is not valid; it must be exhaustive, heuristic or default."),
-        },
+        CudnnSearch = OptionParsing.Choice(o.CudnnSearch, "--cudnn-search", ("exhaustive", CudnnSearch.Exhaustive), ("heuristic", CudnnSearch.Heuristic), ("default", CudnnSearch.Default)),
     };
 
     public static NoiseSource? Noise(CdCommandOptions o) => o.Noise is { } path ? NoiseSource.FromArray(NpyFile.Read(path), path) : null;

@@ -39,12 +39,7 @@ internal static class CompileCommand
         }
 
         var maxBatch = OptionParsing.Positive(o.MaxBatchSize, "--max-batch-size");
-        var target = o.Target.Trim().ToLowerInvariant() switch
-        {
-            "any" => ProviderTarget.Any,
-            "cpu" => ProviderTarget.Cpu,
-            _ => throw new UsageException($"--target {o.Target} is not valid; it must be any or cpu."),
-        };
+        var target = OptionParsing.Choice(o.Target, "--target", ("any", ProviderTarget.Any), ("cpu", ProviderTarget.Cpu));
         var model = OnnxModel.Load(o.Model);
         var options = CdSetup.Options(o, model);
         var dims = CdSetup.ImageDims(model, o.InputSize);

@@ -26,6 +26,16 @@ internal static class OptionParsing
     public static int Positive(int value, string option, int max = int.MaxValue) =>
         value >= 1 && value <= max ? value : throw new UsageException($"{option} {value} is out of range; give an integer from 1 to {max}.");
 
+    /// <summary>The value of the choice named <paramref name="value"/> (case-insensitive, spaces trimmed).</summary>
+    /// <exception cref="UsageException">No choice has that name; the message lists them.</exception>
+    public static T Choice<T>(string value, string option, params (string Name, T Value)[] choices)
+    {
+        var key = value.Trim().ToLowerInvariant();
+        return choices.FirstOrDefault(c => c.Name == key) is { Name: not null } found
+            ? found.Value
+            : throw new UsageException($"{option} {value} is not valid; it must be {string.Join(", ", choices[..^1].Select(c => c.Name))} or {choices[^1].Name}.");
+    }
+
     /// <summary>Checks that <paramref name="value"/> is one of <paramref name="valid"/> (case-insensitive).</summary>
     public static void OneOf(string value, string option, IReadOnlyList<string> valid)
     {

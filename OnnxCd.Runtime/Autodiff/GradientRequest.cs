@@ -4,7 +4,7 @@ namespace OnnxCd.Runtime.Autodiff;
 /// What to differentiate: the inputs to take gradients with respect to, and either outputs whose
 /// cotangents become new graph inputs (a vector–Jacobian product), or a scalar loss seeded with 1.
 /// </summary>
-public sealed class GradientRequest
+public sealed record GradientRequest
 {
     /// <summary>The graph inputs to differentiate with respect to (float tensors).</summary>
     public required IReadOnlyList<string> Wrt { get; init; }

@@ -64,7 +64,7 @@ public static class CdGraphBuilder
             [names.Theta] = [imageDims[0], 1, imageDims[2], imageDims[3]],
             [names.Noise] = [imageDims[0], imageDims[1], 1, 1],
         });
-        var gradient = GradientBuilder.Build(objective, new GradientRequest { Wrt = [names.Theta], Loss = total, Target = target }, objectiveShapes);
+        var gradient = GradientBuilder.Build(objective, GradientRequest.OfLoss(total, names.Theta) with { Target = target }, objectiveShapes);
         var step = AppendAdam(context, gradient, objectiveShapes[names.Theta]);
         var predictions = logits is null ? null : options.Mode == CdMode.Features ? names.Logits : names.Target;
         return new CdGraphs(reference, objective, step, names, matched, context.ImageInfo.Shape, context.TargetInfo.Shape, predictions, gradient.Opset, gradient.BackwardNodeCount);

@@ -1,5 +1,4 @@
 using Microsoft.ML.OnnxRuntime;
-using OnnxCd.Runtime.Autodiff;
 using OnnxCd.Runtime.Distillation;
 using OnnxCd.Runtime.Graph;
 
@@ -69,15 +68,15 @@ public sealed class CognitiveDistiller : IDisposable
     {
         ArgumentNullException.ThrowIfNull(execution);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        var graphs = CdGraphBuilder.Build(model, options, imageDims, execution.Device.Kind == DeviceKind.Cpu ? ProviderTarget.Cpu : ProviderTarget.Any);
+        var graphs = CdGraphBuilder.Build(model, options, imageDims, execution.Target);
         var reference = SessionFactory.Create(graphs.Reference.ToBytes(), execution, graphs.Reference.Description);
         try
         {
             if (execution.Device.Kind == DeviceKind.Auto && reference.FallbackReason is not null)
             {
                 // CUDA did not load: the step graph runs on the CPU, so it may use the CPU-only kernels.
-                graphs = CdGraphBuilder.Build(model, options, imageDims, ProviderTarget.Cpu);
                 execution = execution with { Device = new DeviceSpec(DeviceKind.Cpu) };
+                graphs = CdGraphBuilder.Build(model, options, imageDims, execution.Target);
             }
 
             var step = SessionFactory.Create(graphs.Step.ToBytes(), execution, graphs.Step.Description);

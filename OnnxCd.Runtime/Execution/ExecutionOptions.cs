@@ -1,3 +1,5 @@
+using OnnxCd.Runtime.Autodiff;
+
 namespace OnnxCd.Runtime.Execution;
 
 /// <summary>How sessions are created: device, threads, and CUDA numerics.</summary>
@@ -14,4 +16,7 @@ public sealed record ExecutionOptions
 
     /// <summary>How CUDA picks convolution algorithms; ONNX Runtime's exhaustive search unless set.</summary>
     public CudnnSearch CudnnSearch { get; init; }
+
+    /// <summary>The backward nodes the device can take: the CPU-only kernels on the CPU, the portable ones otherwise (auto may still end on CUDA).</summary>
+    public ProviderTarget Target => Device.Kind == DeviceKind.Cpu ? ProviderTarget.Cpu : ProviderTarget.Any;
 }

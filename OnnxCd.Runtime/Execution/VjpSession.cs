@@ -71,8 +71,7 @@ public sealed class VjpSession : IDisposable
         var input = model.InputNames[0];
         var shapes = TensorShapes.Infer(model, new Dictionary<string, long[]> { [input] = inputDims });
         output ??= SingleFloatOutput(model, shapes);
-        var target = options.Device.Kind == DeviceKind.Cpu ? ProviderTarget.Cpu : ProviderTarget.Any;
-        var gradient = GradientBuilder.Build(model, new GradientRequest { Wrt = [input], Cotangents = [output], Target = target }, shapes);
+        var gradient = GradientBuilder.Build(model, GradientRequest.Vjp(input, output) with { Target = options.Target }, shapes);
         var created = SessionFactory.Create(gradient.Model.ToBytes(), options, gradient.Model.Description);
         return new VjpSession(created, gradient, input, output, shapes);
     }

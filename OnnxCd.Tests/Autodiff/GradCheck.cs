@@ -21,10 +21,7 @@ internal static class GradCheck
     /// <summary>The same check for any model: every float input differentiated, every float output given a cotangent.</summary>
     public static void VerifyModel(string name, OnnxModel model, IReadOnlyDictionary<string, long[]> inputDims, IReadOnlyDictionary<string, Sampler> samplers, Tolerance tolerance, int seed, ProviderTarget target = ProviderTarget.Any)
     {
-        var shapes = TensorShapes.Infer(model, inputDims);
-        var wrt = model.InputNames.Where(n => shapes[n].IsFloat).ToArray();
-        var outputs = model.OutputNames.Where(n => shapes[n].IsFloat).ToArray();
-        var gradient = GradientBuilder.Build(model, new GradientRequest { Wrt = wrt, Cotangents = outputs, Target = target }, shapes);
+        var (gradient, shapes, wrt, outputs) = Gradient(model, inputDims, target);
 
         var random = new Random(seed);
         var x = wrt.ToDictionary(n => n, n => samplers.GetValueOrDefault(n, Sampler.Uniform(-2, 2)).Draw(random, Count(inputDims[n])));
@@ -56,6 +53,15 @@ internal static class GradCheck
             tolerance.Passes(analytic, numeric),
             $"VJP check failed for {name} (seed {seed}, target {target}, tolerance {tolerance}): <g,t> = {analytic:R}, finite difference = {numeric:R}, " +
             $"error {Math.Abs(analytic - numeric):E3}; inputs {string.Join(", ", wrt.Select(w => $"{w}{shapes[w].Shape}"))}, {gradient.BackwardNodeCount} backward nodes.");
+    }
+
+    /// <summary>The gradient model the check runs: every float input differentiated, every float output given a cotangent.</summary>
+    public static (GradientModel Gradient, TensorShapes Shapes, string[] Wrt, string[] Outputs) Gradient(OnnxModel model, IReadOnlyDictionary<string, long[]> inputDims, ProviderTarget target)
+    {
+        var shapes = TensorShapes.Infer(model, inputDims);
+        var wrt = model.InputNames.Where(n => shapes[n].IsFloat).ToArray();
+        var outputs = model.OutputNames.Where(n => shapes[n].IsFloat).ToArray();
+        return (GradientBuilder.Build(model, new GradientRequest { Wrt = wrt, Cotangents = outputs, Target = target }, shapes), shapes, wrt, outputs);
     }
 
     private static Dictionary<string, (double[], long[], DataType)> Feed(IReadOnlyDictionary<string, long[]> inputDims, string[] wrt, Dictionary<string, double[]> values, TensorShapes shapes) =>

@@ -20,7 +20,7 @@ public sealed class ProviderTargetTests
         var cotangent = Enumerable.Range(0, 5 * 10).Select(_ => random.NextDouble() - 0.5).ToArray();
         double[] Gradient(ProviderTarget target, out List<string> ops)
         {
-            var gradient = GradientBuilder.Build(model, new GradientRequest { Wrt = ["input"], Cotangents = ["logits"], Target = target }, shapes);
+            var gradient = GradientBuilder.Build(model, GradientRequest.Vjp("input", "logits") with { Target = target }, shapes);
             ops = gradient.Model.Proto.Graph.Node.Select(n => n.OpType).ToList();
             using var run = new OrtRun(gradient.Model);
             var feed = new Dictionary<string, (double[], long[], DataType)>
@@ -49,7 +49,7 @@ public sealed class ProviderTargetTests
     {
         var model = ShippedSamples.Model();
         var shapes = TensorShapes.Infer(model, new Dictionary<string, long[]> { ["input"] = [2, 1, 28, 28] });
-        var gradient = GradientBuilder.Build(model, new GradientRequest { Wrt = ["input"], Cotangents = ["logits"], Target = target }, shapes);
+        var gradient = GradientBuilder.Build(model, GradientRequest.Vjp("input", "logits") with { Target = target }, shapes);
         var index = new GraphIndex(model.Proto.Graph);
         var emitted = gradient.Model.Proto.Graph.Node.Select(n => n.Name).ToList();
 

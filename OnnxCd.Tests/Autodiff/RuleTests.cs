@@ -1,5 +1,4 @@
 using OnnxCd.Runtime.Autodiff;
-using OnnxCd.Runtime.Graph;
 
 namespace OnnxCd.Tests.Autodiff;
 
@@ -62,11 +61,7 @@ public sealed class RuleTests
     private static string BackwardOps(GradCase gradCase, ProviderTarget target)
     {
         var graph = gradCase.Build();
-        var model = graph.Build();
-        var shapes = TensorShapes.Infer(model, graph.InputDims);
-        var wrt = model.InputNames.Where(n => shapes[n].IsFloat).ToArray();
-        var outputs = model.OutputNames.Where(n => shapes[n].IsFloat).ToArray();
-        var gradient = GradientBuilder.Build(model, new GradientRequest { Wrt = wrt, Cotangents = outputs, Target = target }, shapes);
+        var (gradient, _, _, _) = GradCheck.Gradient(graph.Build(), graph.InputDims, target);
         return string.Join(",", gradient.Model.Proto.Graph.Node.Select(n => n.OpType));
     }
 }
