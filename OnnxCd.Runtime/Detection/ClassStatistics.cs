@@ -16,17 +16,37 @@ public sealed record ClassStatistics(long Class, string Name, long Samples, long
     /// <summary>Per-class statistics, classes in ascending order.</summary>
     public static IReadOnlyList<ClassStatistics> Compute(IReadOnlyList<long> classes, IReadOnlyList<double> scores, IReadOnlyList<bool> flagged, IReadOnlyList<bool>? poisoned, IReadOnlyList<string>? names)
     {
-        return Enumerable.Range(0, classes.Count)
-            .GroupBy(i => classes[i])
-            .OrderBy(g => g.Key)
-            .Select(g =>
+        var tallies = new SortedDictionary<long, Tally>();
+        for (var i = 0; i < classes.Count; i++)
+        {
+            if (!tallies.TryGetValue(classes[i], out var tally))
             {
-                var members = g.ToList();
-                var values = members.Select(i => scores[i]).ToList();
-                var name = names is not null && g.Key >= 0 && g.Key < names.Count ? names[(int)g.Key] : g.Key.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                return new ClassStatistics(g.Key, name, members.Count, members.Count(i => flagged[i]), values.Average(), Statistics.Median(values), poisoned is null ? null : members.Count(i => poisoned[i]));
-            })
-            .ToList();
+                tallies[classes[i]] = tally = new Tally();
+            }
+
+            tally.Scores.Add(scores[i]);
+            tally.Flagged += flagged[i] ? 1 : 0;
+            tally.Poisoned += poisoned is not null && poisoned[i] ? 1 : 0;
+        }
+
+        return tallies.Select(pair =>
+        {
+            var (c, tally) = (pair.Key, pair.Value);
+            var name = names is not null && c >= 0 && c < names.Count ? names[(int)c] : c.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var mean = tally.Scores.Average();
+            tally.Scores.Sort();
+            return new ClassStatistics(c, name, tally.Scores.Count, tally.Flagged, mean, Statistics.QuantileOfSorted(tally.Scores, 0.5), poisoned is null ? null : tally.Poisoned);
+        }).ToList();
+    }
+
+    /// <summary>One class's scores in sample order, and its counts.</summary>
+    private sealed class Tally
+    {
+        public List<double> Scores { get; } = [];
+
+        public long Flagged { get; set; }
+
+        public long Poisoned { get; set; }
     }
 }
 

@@ -3,7 +3,7 @@ namespace OnnxCd.Runtime.Detection;
 /// <summary>A point of the ROC curve.</summary>
 /// <param name="FalsePositiveRate">FPR.</param>
 /// <param name="TruePositiveRate">TPR.</param>
-public sealed record RocPoint(double FalsePositiveRate, double TruePositiveRate);
+public readonly record struct RocPoint(double FalsePositiveRate, double TruePositiveRate);
 
 /// <summary>The confusion counts of a flagging rule, poisoned = positive, flagged = predicted positive.</summary>
 /// <param name="TruePositives">Poisoned and flagged.</param>

@@ -10,11 +10,14 @@ namespace OnnxCd.Runtime.Detection;
 public sealed record RankSplit(IReadOnlyList<long> Unlearn, IReadOnlyList<long> Safe)
 {
     /// <summary>Splits samples given by index and score.</summary>
-    public static RankSplit Compute(IReadOnlyList<long> indices, IReadOnlyList<double> scores, double unlearnFraction = 0.025, double safeFraction = 0.7)
+    public static RankSplit Compute(IReadOnlyList<long> indices, IReadOnlyList<double> scores, double unlearnFraction = 0.025, double safeFraction = 0.7) =>
+        FromOrder(indices, SuspicionOrder.Of(scores, indices), unlearnFraction, safeFraction);
+
+    /// <summary>Splits samples already ranked by <see cref="SuspicionOrder"/>.</summary>
+    internal static RankSplit FromOrder(IReadOnlyList<long> indices, int[] order, double unlearnFraction, double safeFraction)
     {
-        var order = Enumerable.Range(0, indices.Count).OrderBy(i => scores[i]).ThenBy(i => indices[i]).Select(i => indices[i]).ToArray();
         var unlearn = (int)Math.Ceiling(unlearnFraction * order.Length);
         var safe = (int)Math.Floor(safeFraction * order.Length);
-        return new RankSplit(order[..unlearn], order[^safe..]);
+        return new RankSplit(order[..unlearn].Select(i => indices[i]).ToArray(), order[^safe..].Select(i => indices[i]).ToArray());
     }
 }

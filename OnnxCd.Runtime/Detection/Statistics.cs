@@ -27,17 +27,20 @@ internal static class Statistics
     }
 
     /// <summary>The q-quantile by linear interpolation between order statistics (numpy's default).</summary>
-    public static double Quantile(IReadOnlyList<double> values, double q)
+    public static double Quantile(IReadOnlyList<double> values, double q) =>
+        values.Count == 0 ? double.NaN : QuantileOfSorted(values.Order().ToArray(), q);
+
+    /// <summary>The q-quantile of values already sorted ascending.</summary>
+    public static double QuantileOfSorted(IReadOnlyList<double> sorted, double q)
     {
-        if (values.Count == 0)
+        if (sorted.Count == 0)
         {
             return double.NaN;
         }
 
-        var sorted = values.Order().ToArray();
-        var position = q * (sorted.Length - 1);
+        var position = q * (sorted.Count - 1);
         var lower = (int)Math.Floor(position);
-        var upper = Math.Min(lower + 1, sorted.Length - 1);
+        var upper = Math.Min(lower + 1, sorted.Count - 1);
         return sorted[lower] + ((position - lower) * (sorted[upper] - sorted[lower]));
     }
 }

@@ -10,6 +10,22 @@ internal static class AtomicFile
         File.Move(temporary, path, overwrite: true);
     }
 
+    /// <summary>Writes each line followed by "\n", streamed: the lines are never held together.</summary>
+    public static void WriteAllLines(string path, IEnumerable<string> lines)
+    {
+        var temporary = path + ".tmp";
+        using (var writer = new StreamWriter(temporary))
+        {
+            foreach (var line in lines)
+            {
+                writer.Write(line);
+                writer.Write('\n');
+            }
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+
     public static void WriteAllBytes(string path, byte[] bytes)
     {
         var temporary = path + ".tmp";

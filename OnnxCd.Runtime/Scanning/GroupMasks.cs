@@ -10,7 +10,7 @@ namespace OnnxCd.Runtime.Scanning;
 public sealed record GroupMask(string Name, long Count, float[] Mask)
 {
     /// <summary>Mean masks per class, then of the flagged and the other samples, then (with truth) of the poisoned and the clean ones, read from the journal's uint8 masks.</summary>
-    public static IReadOnlyList<GroupMask> Compute(string folder, ScanIdentity identity, List<ScanRecord> records, List<long>? classes, IReadOnlyList<ClassStatistics> statistics, List<bool> flagged, List<bool>? poisoned)
+    public static IReadOnlyList<GroupMask> Compute(string folder, ScanIdentity identity, IReadOnlyList<long> indices, IReadOnlyList<long>? classes, IReadOnlyList<ClassStatistics> statistics, IReadOnlyList<bool> flagged, IReadOnlyList<bool>? poisoned)
     {
         var groups = new List<(string Name, Func<int, bool> Member)>();
         foreach (var c in statistics)
@@ -31,9 +31,9 @@ public sealed record GroupMask(string Name, long Count, float[] Mask)
         var counts = new long[groups.Count];
         using var reader = new NpyRowReader(Path.Combine(folder, ScanJournal.MasksU8File));
         var row = new byte[reader.RowBytes];
-        for (var i = 0; i < records.Count; i++)
+        for (var i = 0; i < indices.Count; i++)
         {
-            reader.ReadRows(records[i].Index - identity.SliceStart, 1, row);
+            reader.ReadRows(indices[i] - identity.SliceStart, 1, row);
             for (var g = 0; g < groups.Count; g++)
             {
                 if (!groups[g].Member(i))

@@ -40,32 +40,33 @@ public static class ScanFinalizer
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(source);
-        var records = ScanJournal.ReadRecords(folder).Where(r => r.Index >= identity.SliceStart && r.Index < identity.SliceEnd).ToList();
+        var samples = ScoredSamples.Read(folder, identity.SliceStart, identity.SliceEnd);
         var errors = ScanJournal.ReadErrors(folder).Where(e => e.Index >= identity.SliceStart && e.Index < identity.SliceEnd).ToList();
-        if (records.Count == 0)
+        if (samples.Count == 0)
         {
             throw new DataException($"No sample of '{identity.Data}' could be scored ({errors.Count} unreadable; reasons in {Path.Combine(folder, ScanJournal.ErrorsFile)}).");
         }
 
-        var scores = records.Select(r => r.L1).ToList();
+        var scores = samples.Scores;
         var threshold = settings.Threshold.Compute(scores, reference);
-        var flagged = scores.Select(threshold.Flags).ToList();
-        var poisoned = truth is null ? null : records.Select(r => truth.Poisoned[r.Index]).ToList();
+        var flagged = scores.Select(threshold.Flags).ToArray();
+        var poisoned = truth is null ? null : samples.Indices.Select(i => truth.Poisoned[i]).ToArray();
         var curve = poisoned is not null && poisoned.Contains(true) && poisoned.Contains(false) ? DetectionMetrics.Compute(scores, poisoned) : null;
         var metrics = curve is null ? null : new TruthMetrics(truth!.Interpretation, curve.Positives, curve.Negatives, curve.Auroc, curve.Auprc, curve.TprAtFpr, DetectionMetrics.ConfusionOf(scores, poisoned!, threshold));
 
-        var (classesBy, classes) = Classes(records);
+        var (classesBy, classes) = Classes(samples);
         var names = classesBy == "label" ? source.ClassNames : null;
         var statistics = classes is null ? [] : ClassStatistics.Compute(classes, scores, flagged, poisoned, names);
-        var split = RankSplit.Compute(records.Select(r => r.Index).ToList(), scores, settings.UnlearnFraction, settings.SafeFraction);
-        var groups = GroupMask.Compute(folder, identity, records, classes, statistics, flagged, poisoned);
+        var order = SuspicionOrder.Of(scores, samples.Indices);
+        var split = RankSplit.FromOrder(samples.Indices, order, settings.UnlearnFraction, settings.SafeFraction);
+        var groups = GroupMask.Compute(folder, identity, samples.Indices, classes, statistics, flagged, poisoned);
 
-        WriteScores(folder, records, flagged, poisoned);
-        AtomicFile.WriteAllText(Path.Combine(folder, "unlearn.txt"), string.Concat(split.Unlearn.Select(i => i.ToString(CultureInfo.InvariantCulture) + "\n")));
-        AtomicFile.WriteAllText(Path.Combine(folder, "safe.txt"), string.Concat(split.Safe.Select(i => i.ToString(CultureInfo.InvariantCulture) + "\n")));
+        WriteScores(folder, samples, flagged, poisoned);
+        AtomicFile.WriteAllLines(Path.Combine(folder, "unlearn.txt"), split.Unlearn.Select(i => i.ToString(CultureInfo.InvariantCulture)));
+        AtomicFile.WriteAllLines(Path.Combine(folder, "safe.txt"), split.Safe.Select(i => i.ToString(CultureInfo.InvariantCulture)));
         NpyFile.Write(Path.Combine(folder, "group-masks.npy"), NpyArray.Of(groups.SelectMany(g => g.Mask).ToArray(), groups.Count, 1, identity.Image[1], identity.Image[2]));
 
-        var sorted = scores.Order().ToArray();
+        var sorted = Array.ConvertAll(order, i => scores[i]);
         var summary = new ScanSummary
         {
             Folder = folder,
@@ -74,11 +75,11 @@ public static class ScanFinalizer
             OnnxRuntime = OrtEnv.Instance().GetVersionString(),
             Runs = runs,
             Samples = identity.SliceEnd - identity.SliceStart,
-            Scored = records.Count,
+            Scored = samples.Count,
             Unreadable = errors.Count,
             Threshold = threshold,
             Flagged = flagged.Count(f => f),
-            Scores = new Dictionary<string, double> { ["min"] = sorted[0], ["median"] = Statistics.Median(sorted), ["mean"] = sorted.Average(), ["max"] = sorted[^1] },
+            Scores = new Dictionary<string, double> { ["min"] = sorted[0], ["median"] = Statistics.QuantileOfSorted(sorted, 0.5), ["mean"] = sorted.Average(), ["max"] = sorted[^1] },
             Metrics = metrics,
             ClassesBy = classesBy,
             Classes = statistics,
@@ -88,48 +89,39 @@ public static class ScanFinalizer
         };
 
         AtomicFile.WriteAllText(Path.Combine(folder, "summary.json"), JsonSerializer.Serialize(new { Summary = summary, GroupMasks = groups.Select(g => g.Name) }, s_json));
-        var grid = GridSamples(folder, identity, source, records, scores, poisoned, settings.GridSize);
+        var grid = GridSamples(folder, identity, source, samples, order, poisoned, settings.GridSize);
         AtomicFile.WriteAllText(Path.Combine(folder, "report.html"), HtmlReport.Render(summary, scores, flagged, poisoned, curve, grid, groups, errors));
         return summary;
     }
 
     /// <summary>Classes by label when every scored sample has one, else by predicted label, else none.</summary>
-    private static (string? By, List<long>? Classes) Classes(List<ScanRecord> records) =>
-        records.All(r => r.Label is not null) ? ("label", records.Select(r => r.Label!.Value).ToList())
-        : records.All(r => r.Predicted is not null) ? ("predicted label", records.Select(r => r.Predicted!.Value).ToList())
+    private static (string? By, IReadOnlyList<long>? Classes) Classes(ScoredSamples samples) =>
+        samples.AllLabelled ? ("label", samples.Labels)
+        : samples.AllPredicted ? ("predicted label", samples.PredictedLabels)
         : (null, null);
 
-    private static void WriteScores(string folder, List<ScanRecord> records, List<bool> flagged, List<bool>? poisoned)
+    /// <summary>scores.csv, one row per scored sample in index order, streamed from the journal.</summary>
+    private static void WriteScores(string folder, ScoredSamples samples, bool[] flagged, bool[]? poisoned)
     {
         var invariant = CultureInfo.InvariantCulture;
-        var path = Path.Combine(folder, "scores.csv");
-        using (var writer = new StreamWriter(path + ".tmp"))
-        {
-            writer.Write("index,id,label,predicted,l1,flagged" + (poisoned is null ? "\n" : ",poisoned\n"));
-            for (var i = 0; i < records.Count; i++)
-            {
-                var r = records[i];
-                writer.Write(string.Join(
-                    ",",
-                    r.Index.ToString(invariant),
-                    Csv.Field(r.Id),
-                    r.Label?.ToString(invariant) ?? string.Empty,
-                    r.Predicted?.ToString(invariant) ?? string.Empty,
-                    r.L1.ToString("R", invariant),
-                    flagged[i] ? "1" : "0") + (poisoned is null ? "\n" : poisoned[i] ? ",1\n" : ",0\n"));
-            }
-        }
-
-        File.Move(path + ".tmp", path, overwrite: true);
+        var rows = samples.Records().Select((r, i) => string.Join(
+            ",",
+            r.Index.ToString(invariant),
+            Csv.Field(r.Id),
+            r.Label?.ToString(invariant) ?? string.Empty,
+            r.Predicted?.ToString(invariant) ?? string.Empty,
+            r.L1.ToString("R", invariant),
+            flagged[i] ? "1" : "0") + (poisoned is null ? string.Empty : poisoned[i] ? ",1" : ",0"));
+        AtomicFile.WriteAllLines(Path.Combine(folder, "scores.csv"), rows.Prepend("index,id,label,predicted,l1,flagged" + (poisoned is null ? string.Empty : ",poisoned")));
     }
 
     /// <summary>The most and the least suspicious samples, with their images (read again from the data) and masks (from the journal).</summary>
-    private static IReadOnlyList<GridSample> GridSamples(string folder, ScanIdentity identity, DatasetSource source, List<ScanRecord> records, List<double> scores, List<bool>? poisoned, int size)
+    private static IReadOnlyList<GridSample> GridSamples(string folder, ScanIdentity identity, DatasetSource source, ScoredSamples samples, int[] order, bool[]? poisoned, int size)
     {
-        var order = Enumerable.Range(0, records.Count).OrderBy(i => scores[i]).ThenBy(i => records[i].Index).ToArray();
+        var indices = samples.Indices;
         var count = Math.Min(size, order.Length / 2);
         var chosen = order.Take(count).Select(i => (i, true)).Concat(order.TakeLast(count).Reverse().Select(i => (i, false))).ToList();
-        var byIndex = chosen.ToDictionary(c => records[c.i].Index, c => c);
+        var byIndex = chosen.ToDictionary(c => indices[c.i], c => c);
         var images = new Dictionary<long, float[]>();
         if (byIndex.Count > 0)
         {
@@ -144,9 +136,9 @@ public static class ScanFinalizer
 
         using var masks = new NpyRowReader(Path.Combine(folder, ScanJournal.MasksU8File));
         var row = new byte[masks.RowBytes];
-        return chosen.Where(c => images.ContainsKey(records[c.i].Index)).Select(c =>
+        return chosen.Where(c => images.ContainsKey(indices[c.i])).Select(c =>
         {
-            var record = records[c.i];
+            var record = samples.Record(c.i);
             masks.ReadRows(record.Index - identity.SliceStart, 1, row);
             return new GridSample(record, c.Item2, poisoned?[c.i], images[record.Index], row.Select(b => b / 255f).ToArray());
         }).ToList();

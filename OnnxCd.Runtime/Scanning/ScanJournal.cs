@@ -36,7 +36,7 @@ public sealed class ScanJournal : IDisposable
     private readonly long _sliceStart;
     private readonly int _maskSize;
 
-    private ScanJournal(string folder, ScanIdentity identity, HashSet<long> done)
+    private ScanJournal(string folder, ScanIdentity identity, SliceIndexSet done)
     {
         Folder = folder;
         Done = done;
@@ -52,8 +52,8 @@ public sealed class ScanJournal : IDisposable
     /// <summary>The scan folder.</summary>
     public string Folder { get; }
 
-    /// <summary>Indices already scanned or recorded as unreadable (from an earlier run, when resuming).</summary>
-    public IReadOnlySet<long> Done { get; }
+    /// <summary>Indices of the slice already scanned or recorded as unreadable (from an earlier run, when resuming).</summary>
+    public SliceIndexSet Done { get; }
 
     /// <summary>
     /// Opens the journal of <paramref name="folder"/> for <paramref name="identity"/>: a new folder, or
@@ -87,7 +87,17 @@ public sealed class ScanJournal : IDisposable
             identity.Write(folder);
         }
 
-        var done = ReadRecords(folder).Select(r => r.Index).Concat(ReadErrors(folder).Select(e => e.Index)).ToHashSet();
+        var done = new SliceIndexSet(identity.SliceStart, identity.SliceEnd);
+        foreach (var (_, record) in ReadRecordLines(Path.Combine(folder, JournalFile)))
+        {
+            done.Add(record.Index);
+        }
+
+        foreach (var error in ReadErrors(folder))
+        {
+            done.Add(error.Index);
+        }
+
         return new ScanJournal(folder, identity, done);
     }
 
@@ -113,39 +123,47 @@ public sealed class ScanJournal : IDisposable
 
         _masksU8.Flush();
         _masks?.Flush();
-        WriteLines(_errors, errors.Select(e => string.Join(",", e.Index.ToString(CultureInfo.InvariantCulture), Csv.Field(e.Id), Csv.Field(e.Reason))));
+        WriteLines(_errors, errors.Select(ErrorLine));
         WriteLines(_journal, records.Select(Line));
     }
 
     /// <summary>Every scanned sample recorded in <paramref name="folder"/>, by index.</summary>
+    /// <exception cref="DataException">The journal is not an OnnxCd journal, or a line of it cannot be read.</exception>
     public static List<ScanRecord> ReadRecords(string folder) =>
-        ReadLines(Path.Combine(folder, JournalFile), JournalHeader)
-            .Select(fields => new ScanRecord(
-                long.Parse(fields[0], CultureInfo.InvariantCulture),
-                fields[1],
-                fields[2].Length == 0 ? null : long.Parse(fields[2], CultureInfo.InvariantCulture),
-                fields[3].Length == 0 ? null : long.Parse(fields[3], CultureInfo.InvariantCulture),
-                double.Parse(fields[4], CultureInfo.InvariantCulture),
-                double.Parse(fields[5], CultureInfo.InvariantCulture)))
+        ReadRecordLines(Path.Combine(folder, JournalFile))
+            .Select(line => line.Record)
             .GroupBy(r => r.Index)
             .Select(g => g.Last())
             .OrderBy(r => r.Index)
             .ToList();
 
     /// <summary>Every unreadable sample recorded in <paramref name="folder"/>, by index.</summary>
-    public static List<ScanError> ReadErrors(string folder) =>
-        ReadLines(Path.Combine(folder, ErrorsFile), ErrorsHeader)
-            .Select(fields => new ScanError(long.Parse(fields[0], CultureInfo.InvariantCulture), fields[1], fields[2]))
+    /// <exception cref="DataException">The error file is not an OnnxCd journal, or a line of it cannot be read.</exception>
+    public static List<ScanError> ReadErrors(string folder)
+    {
+        var path = Path.Combine(folder, ErrorsFile);
+        return ReadLines(path, ErrorsHeader)
+            .Select(line => line.Fields.Count == 3
+                ? new ScanError(ParseIndex(line.Fields[0], path, line.Offset), line.Fields[1], line.Fields[2])
+                : throw Malformed(path, line.Offset, $"{line.Fields.Count} fields where '{ErrorsHeader}' has 3"))
             .GroupBy(e => e.Index)
             .Select(g => g.Last())
             .OrderBy(e => e.Index)
             .ToList();
+    }
+
+    /// <summary>The scanned samples of a journal file line by line, in file order, with the offset of each line.</summary>
+    internal static IEnumerable<(long Offset, ScanRecord Record)> ReadRecordLines(string path) =>
+        ReadLines(path, JournalHeader).Select(line => (line.Offset, ParseRecord(line.Fields, path, line.Offset)));
+
+    /// <summary>The record of one journal line; <paramref name="offset"/> places it in <paramref name="path"/> for errors.</summary>
+    internal static ScanRecord ParseRecord(string line, string path, long offset) => ParseRecord(Csv.Split(line), path, offset);
 
     /// <summary>Writes a complete journal (records and errors) to <paramref name="folder"/>, as merge does.</summary>
     public static void WriteAll(string folder, IEnumerable<ScanRecord> records, IEnumerable<ScanError> errors)
     {
-        AtomicFile.WriteAllText(Path.Combine(folder, JournalFile), JournalHeader + "\n" + string.Concat(records.Select(r => Line(r) + "\n")));
-        AtomicFile.WriteAllText(Path.Combine(folder, ErrorsFile), ErrorsHeader + "\n" + string.Concat(errors.Select(e => string.Join(",", e.Index.ToString(CultureInfo.InvariantCulture), Csv.Field(e.Id), Csv.Field(e.Reason)) + "\n")));
+        AtomicFile.WriteAllLines(Path.Combine(folder, JournalFile), records.Select(Line).Prepend(JournalHeader));
+        AtomicFile.WriteAllLines(Path.Combine(folder, ErrorsFile), errors.Select(ErrorLine).Prepend(ErrorsHeader));
     }
 
     /// <inheritdoc/>
@@ -165,6 +183,8 @@ public sealed class ScanJournal : IDisposable
         r.Predicted?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
         r.L1.ToString("R", CultureInfo.InvariantCulture),
         r.Loss.ToString("R", CultureInfo.InvariantCulture));
+
+    private static string ErrorLine(ScanError e) => string.Join(",", e.Index.ToString(CultureInfo.InvariantCulture), Csv.Field(e.Id), Csv.Field(e.Reason));
 
     private static void WriteLines(StreamWriter writer, IEnumerable<string> lines)
     {
@@ -220,38 +240,53 @@ public sealed class ScanJournal : IDisposable
         }
     }
 
-    /// <summary>The fields of each complete line after the header, streamed (a torn last line without its newline is left out).</summary>
-    private static IEnumerable<List<string>> ReadLines(string path, string header)
+    private static ScanRecord ParseRecord(List<string> fields, string path, long offset)
     {
-        if (!File.Exists(path) || new FileInfo(path).Length == 0)
+        if (fields.Count != 6)
+        {
+            throw Malformed(path, offset, $"{fields.Count} fields where '{JournalHeader}' has 6");
+        }
+
+        return new ScanRecord(
+            ParseIndex(fields[0], path, offset),
+            fields[1],
+            fields[2].Length == 0 ? null : ParseIndex(fields[2], path, offset),
+            fields[3].Length == 0 ? null : ParseIndex(fields[3], path, offset),
+            ParseNumber(fields[4], path, offset),
+            ParseNumber(fields[5], path, offset));
+    }
+
+    private static long ParseIndex(string field, string path, long offset) =>
+        long.TryParse(field, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : throw Malformed(path, offset, $"'{field}' is not a whole number");
+
+    private static double ParseNumber(string field, string path, long offset) =>
+        double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : throw Malformed(path, offset, $"'{field}' is not a number");
+
+    private static DataException Malformed(string path, long offset, string problem) =>
+        new($"'{path}' has a damaged line at byte {offset}: {problem}. Delete that line (the sample is then scanned again with --resume) or start a new scan.");
+
+    /// <summary>The fields of each complete line after the header, streamed with their offsets (a torn last line without its newline is left out).</summary>
+    private static IEnumerable<(long Offset, List<string> Fields)> ReadLines(string path, string header)
+    {
+        if (!File.Exists(path))
         {
             yield break;
         }
 
-        bool complete;
-        using (var probe = File.OpenRead(path))
+        var first = true;
+        foreach (var (offset, line) in JournalLines.Read(path))
         {
-            probe.Position = probe.Length - 1;
-            complete = probe.ReadByte() == '\n';
-        }
-
-        using var reader = new StreamReader(path, new UTF8Encoding(false));
-        var first = reader.ReadLine();
-        if (first != header)
-        {
-            throw new DataException($"'{path}' does not start with '{header}'; it is not an OnnxCd scan journal.");
-        }
-
-        string? line = reader.ReadLine();
-        while (line is not null)
-        {
-            var next = reader.ReadLine();
-            if (line.Length > 0 && (next is not null || complete))
+            if (first && line != header)
             {
-                yield return Csv.Split(line);
+                throw new DataException($"'{path}' does not start with '{header}'; it is not an OnnxCd scan journal.");
             }
 
-            line = next;
+            if (!first && line.Length > 0)
+            {
+                yield return (offset, Csv.Split(line));
+            }
+
+            first = false;
         }
     }
 }

@@ -41,7 +41,8 @@ public static class ScanMerger
 
         Directory.CreateDirectory(folder);
         var merged = first.WithSlice(0, first.Count, null);
-        var records = identities.SelectMany(s => ScanJournal.ReadRecords(s.Folder).Where(r => r.Index >= s.Identity.SliceStart && r.Index < s.Identity.SliceEnd)).OrderBy(r => r.Index);
+        // The slices are disjoint (checked above), so shard by shard in slice order is index order; one shard's table is held at a time.
+        var records = identities.OrderBy(s => s.Identity.SliceStart).SelectMany(s => ScoredSamples.Read(s.Folder, s.Identity.SliceStart, s.Identity.SliceEnd).Records());
         var errors = identities.SelectMany(s => ScanJournal.ReadErrors(s.Folder).Where(e => e.Index >= s.Identity.SliceStart && e.Index < s.Identity.SliceEnd)).OrderBy(e => e.Index);
         ScanJournal.WriteAll(folder, records, errors);
         CopyMasks(identities, folder, ScanJournal.MasksU8File, NpyType.UInt8, merged);

@@ -121,7 +121,7 @@ public static class Scanner
     {
         using var journal = ScanJournal.Open(folder, identity, resume);
         var total = identity.SliceEnd - identity.SliceStart;
-        var done = (long)journal.Done.Count;
+        var done = journal.Done.Count;
         var errors = (long)ScanJournal.ReadErrors(folder).Count;
         var scanned = 0L;
         var size = identity.Image[0] * identity.Image[1] * identity.Image[2];
@@ -164,7 +164,7 @@ public static class Scanner
     }
 
     /// <summary>The slice's samples not yet done, in batches of <paramref name="batchSize"/> readable samples with the unreadable ones met on the way.</summary>
-    private static IEnumerable<ScanBatch> Batches(DatasetSource source, ScanIdentity identity, IReadOnlySet<long> done, int batchSize)
+    private static IEnumerable<ScanBatch> Batches(DatasetSource source, ScanIdentity identity, SliceIndexSet done, int batchSize)
     {
         var batch = new List<Sample>(batchSize);
         var failed = new List<ScanError>();
