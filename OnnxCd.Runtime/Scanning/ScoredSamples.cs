@@ -3,8 +3,8 @@ namespace OnnxCd.Runtime.Scanning;
 /// <summary>
 /// The scored samples of a journal's slice, column by column in index order (where an index has
 /// several lines, the last wins): 40 bytes a sample. Ids and losses stay in the journal and are read
-/// back by each line's offset, so finishing a scan of a million images holds tens of megabytes
-/// rather than a million records.
+/// back by each line's offset: 40 MB for a million samples, where their records with ids cost
+/// about four times as much.
 /// </summary>
 public sealed class ScoredSamples
 {
