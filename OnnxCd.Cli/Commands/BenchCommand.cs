@@ -3,6 +3,7 @@ using System.Text.Json;
 using CommandLine;
 using Microsoft.ML.OnnxRuntime;
 using OnnxCd.Runtime.Benchmarking;
+using OnnxCd.Runtime.Execution;
 using OnnxCd.Runtime.Graph;
 
 namespace OnnxCd.Cli.Commands;
@@ -70,6 +71,7 @@ internal static class BenchCommand
             options.Steps,
             Image = dims.Skip(1),
             Provider = provider,
+            Devices = provider.StartsWith("CUDA", StringComparison.Ordinal) ? sessions.Select(s => s.Device.DeviceId).Distinct().Select(DeviceNames.Cuda).ToList() : [DeviceNames.Cpu()],
             OnnxRuntime = OrtEnv.Instance().GetVersionString(),
             Sessions = sessions.Count,
             Threads = sessions[0].IntraOpThreads == 0 ? "automatic" : sessions[0].IntraOpThreads.ToString(CultureInfo.InvariantCulture),
@@ -90,6 +92,7 @@ internal static class BenchCommand
         var invariant = CultureInfo.InvariantCulture;
         output.WriteLine($"Model         {o.Model} ({report.Mode}, {options.Steps} steps, image {TensorShape.Format(dims.Skip(1))})");
         output.WriteLine(string.Create(invariant, $"Machine       {provider}, ONNX Runtime {report.OnnxRuntime}, threads {report.Threads}{(report.Sessions > 1 ? " per session" : string.Empty)} of {report.Processors} logical processors"));
+        output.WriteLine($"Device        {string.Join("; ", report.Devices)}");
         if (provider.StartsWith("CUDA", StringComparison.Ordinal))
         {
             output.WriteLine($"CUDA          TF32 {(report.Tf32 ? "on" : "off")}, cuDNN algorithm search {report.CudnnSearch}");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OnnxCd.Runtime.Execution;
 using OnnxCd.Tests.TestSupport;
 
 namespace OnnxCd.Tests.Cli;
@@ -14,6 +15,7 @@ public sealed class BenchCommandTests
         using var json = JsonDocument.Parse(output);
         var root = json.RootElement;
         Assert.Equal("CPUExecutionProvider", root.GetProperty("provider").GetString());
+        Assert.Equal([DeviceNames.Cpu()], root.GetProperty("devices").EnumerateArray().Select(d => d.GetString()));
         Assert.True(root.GetProperty("matMulPeakGflops").GetDouble() > 0);
         Assert.False(root.GetProperty("tf32").GetBoolean());
         Assert.Equal("exhaustive", root.GetProperty("cudnnSearch").GetString());

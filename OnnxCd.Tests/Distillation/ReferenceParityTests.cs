@@ -29,7 +29,8 @@ namespace OnnxCd.Tests.Distillation;
 /// </remarks>
 public sealed class ReferenceParityTests(ITestOutputHelper output)
 {
-    private const int DivergedPer64 = 10;
+    /// <summary>Samples in 64 allowed to take another path (see the remarks); the CUDA path's tests use the same allowance.</summary>
+    internal const int DivergedPer64 = 10;
 
     public static TheoryData<string, string> Runs => new()
     {
@@ -41,15 +42,10 @@ public sealed class ReferenceParityTests(ITestOutputHelper output)
     public void MasksAfter10Steps_MatchPyTorchPerSample(string model, string mode)
     {
         var (masks, reference, shape) = Run(model, mode, steps: 10);
-        var plane = (int)(shape[2] * shape[3]);
-        var worst = Enumerable.Range(0, (int)shape[0])
-            .Select(i => Enumerable.Range(i * plane, plane).Max(j => Math.Abs(masks[j] - reference[j])))
-            .ToArray();
-        var diverged = worst.Count(w => w > 1e-4);
+        var worst = MaskAgreement.WorstPerSample(masks, reference, (int)(shape[2] * shape[3]));
         output.WriteLine($"{model} {mode} 10 steps: per-sample max |Δm| = {string.Join(" ", worst.Select(w => w.ToString("E1")))}");
 
-        Assert.True(diverged * 64 <= shape[0] * DivergedPer64, $"{diverged} of {shape[0]} samples differ by more than 1e-4 (worst {worst.Max():E2}); per sample: {string.Join(" ", worst.Select(w => w.ToString("E1")))}");
-        Assert.True(worst.Order().ElementAt(worst.Length / 2) <= 1e-5, $"median per-sample max |Δm| {worst.Order().ElementAt(worst.Length / 2):E2} > 1e-5");
+        MaskAgreement.AssertNearlyAllAgree(worst, DivergedPer64, $"{model} {mode} against PyTorch");
     }
 
     [TorchFixtureTheory("cd")]
