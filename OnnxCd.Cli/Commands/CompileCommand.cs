@@ -21,7 +21,7 @@ internal sealed class CompileOptions : CdHyperParameterOptions
     [Option("triton-name", HelpText = "The Triton model name (default: the --out file name without .onnx and .cd).")]
     public string? TritonName { get; set; }
 
-    [Option("target", Default = "any", HelpText = "any: ops that every ONNX Runtime provider runs (CUDA included); cpu: faster CPU-only kernels where there are some (MaxUnpool for non-overlapping max pooling), for CPU serving.")]
+    [Option("target", Default = "any", HelpText = "any: ops that every ONNX Runtime provider runs (CUDA included; max-pooling ties go where the provider's kernel puts them); cpu: faster CPU-only kernels where there are some (MaxUnpool for non-overlapping max pooling), for CPU serving; cuda: for CUDA serving, max-pooling ties go to the first maximum row by row, as on the CPU and in PyTorch.")]
     public string Target { get; set; } = "any";
 
     [Option("max-batch-size", Default = 64, HelpText = "Triton max_batch_size (dynamic batching forms batches up to it).")]
@@ -39,7 +39,7 @@ internal static class CompileCommand
         }
 
         var maxBatch = OptionParsing.Positive(o.MaxBatchSize, "--max-batch-size");
-        var target = OptionParsing.Choice(o.Target, "--target", ("any", ProviderTarget.Any), ("cpu", ProviderTarget.Cpu));
+        var target = OptionParsing.Choice(o.Target, "--target", ("any", ProviderTarget.Any), ("cpu", ProviderTarget.Cpu), ("cuda", ProviderTarget.Cuda));
         var model = OnnxModel.Load(o.Model);
         var options = CdSetup.Options(o, model);
         var dims = CdSetup.ImageDims(model, o.InputSize);

@@ -18,5 +18,5 @@ public sealed record ExecutionOptions
     public CudnnSearch CudnnSearch { get; init; }
 
     /// <summary>The backward nodes the device can take: the CPU-only kernels on the CPU, the portable ones otherwise (auto may still end on CUDA).</summary>
-    public ProviderTarget Target => Device.Kind == DeviceKind.Cpu ? ProviderTarget.Cpu : ProviderTarget.Any;
+    public ProviderTarget Target => Device.Kind == DeviceKind.Cpu ? ProviderTarget.Cpu : ProviderTarget.Cuda;
 }

@@ -57,7 +57,7 @@ public sealed class VjpSession : IDisposable
     /// <param name="model">The model; it must have exactly one input.</param>
     /// <param name="inputDims">The input's dimensions, batch included (the batch size itself does not matter).</param>
     /// <param name="output">The output to differentiate, or null for the only float output.</param>
-    /// <param name="options">Device and threads; on the CPU the gradient uses the CPU-only kernels (<see cref="ProviderTarget.Cpu"/>).</param>
+    /// <param name="options">Device and threads; the backward is built for the provider that runs it (<see cref="ProviderTarget.Cpu"/> or <see cref="ProviderTarget.Cuda"/>; after <c>auto</c> falls back, the CPU's).</param>
     public static VjpSession Create(OnnxModel model, long[] inputDims, string? output, ExecutionOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -73,6 +73,15 @@ public sealed class VjpSession : IDisposable
         output ??= SingleFloatOutput(model, shapes);
         var gradient = GradientBuilder.Build(model, GradientRequest.Vjp(input, output) with { Target = options.Target }, shapes);
         var created = SessionFactory.Create(gradient.Model.ToBytes(), options, gradient.Model.Description);
+        if (created.FallbackReason is not null)
+        {
+            // auto fell back to the CPU: the backward built for CUDA would break max-pooling ties the other way here.
+            created.Session.Dispose();
+            var cpu = options with { Device = new DeviceSpec(DeviceKind.Cpu) };
+            gradient = GradientBuilder.Build(model, GradientRequest.Vjp(input, output) with { Target = cpu.Target }, shapes);
+            created = SessionFactory.Create(gradient.Model.ToBytes(), cpu, gradient.Model.Description) with { FallbackReason = created.FallbackReason };
+        }
+
         return new VjpSession(created, gradient, input, output, shapes);
     }
 

@@ -63,6 +63,41 @@ public sealed class ProviderTargetTests
         }
     }
 
+    /// <summary>
+    /// A 2×2 window [[1, 5], [5, 0]]: its maximum is shared by (0,1) and (1,0). ONNX Runtime's CPU
+    /// MaxPool scans row by row and routes the gradient to (0,1), as PyTorch does. The CUDA backward
+    /// pools the copy with reversed axes, so the CPU kernel scans the original column by column and
+    /// picks (1,0): the scan order is reversed, which on CUDA (whose kernel scans column by column)
+    /// gives (0,1). <see cref="Execution.CudaPathTests"/> checks the CUDA side.
+    /// </summary>
+    [Theory]
+    [InlineData(ProviderTarget.Any, new double[] { 0, 1, 0, 0 })]
+    [InlineData(ProviderTarget.Cpu, new double[] { 0, 1, 0, 0 })]
+    [InlineData(ProviderTarget.Cuda, new double[] { 0, 0, 1, 0 })]
+    public void TiedWindow_OnTheCpu_GoesRowByRow_ExceptForTheCudaTarget(ProviderTarget target, double[] expected)
+    {
+        Assert.Equal(expected, TiedWindowGradient(target, execution: null));
+    }
+
+    /// <summary>The gradient of MaxPool 2×2 at [[1, 5], [5, 0]] for dy = 1, built for <paramref name="target"/> and run on <paramref name="execution"/>'s device (the test CPU session when null).</summary>
+    internal static double[] TiedWindowGradient(ProviderTarget target, ExecutionOptions? execution)
+    {
+        var g = new TestGraph();
+        var x = g.Input("x", [1, 1, 2, 2]);
+        g.Output(g.Node("MaxPool", [x], Attributes.Ints("kernel_shape", [2, 2]), Attributes.Ints("strides", [2, 2])));
+        var model = g.Build();
+        var shapes = TensorShapes.Infer(model, g.InputDims);
+        var output = model.Proto.Graph.Output[0].Name;
+        var gradient = GradientBuilder.Build(model, GradientRequest.Vjp("x", output) with { Target = target }, shapes);
+        using var run = execution is null ? new OrtRun(gradient.Model) : new OrtRun(gradient.Model, execution);
+        var feed = new Dictionary<string, (double[], long[], DataType)>
+        {
+            ["x"] = ([1, 5, 5, 0], [1, 1, 2, 2], DataType.Float),
+            [gradient.CotangentInputs[output]] = ([1], [1, 1, 1, 1], DataType.Float),
+        };
+        return run.Run(feed, [gradient.GradientOutputs["x"]])[gradient.GradientOutputs["x"]].Values;
+    }
+
     [Fact]
     public void Distiller_UsesTheCpuBackward_ExactlyWhenTheStepRunsOnTheCpu()
     {

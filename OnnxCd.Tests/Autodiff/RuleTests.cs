@@ -32,6 +32,33 @@ public sealed class RuleTests
         }
     }
 
+    /// <summary>The cases whose backward differs for the CUDA provider (MaxPool's Indices from a copy with reversed spatial axes).</summary>
+    public static TheoryData<string> CudaTargetCaseNames => new(GradCases.All.Where(c => BackwardOps(c, ProviderTarget.Cuda) != BackwardOps(c, ProviderTarget.Any)).Select(c => c.Name));
+
+    /// <summary>Run on the CPU (the mapping of the indices back is what is checked; the cases have no ties).</summary>
+    [Theory]
+    [MemberData(nameof(CudaTargetCaseNames))]
+    public void CudaTargetRule_MatchesFiniteDifferences(string caseName)
+    {
+        var gradCase = GradCases.ByName(caseName);
+        foreach (var seed in new[] { 1, 2, 3 })
+        {
+            GradCheck.Verify(gradCase, seed, ProviderTarget.Cuda);
+        }
+    }
+
+    [Fact]
+    public void CudaTarget_ReversesThePoolingOf_EveryMultiAxisMaxPool()
+    {
+        var reversed = GradCases.All.Where(c => BackwardOps(c, ProviderTarget.Cuda).Contains("Transpose", StringComparison.Ordinal) && !BackwardOps(c, ProviderTarget.Any).Contains("Transpose", StringComparison.Ordinal)).Select(c => c.Name).ToList();
+
+        Assert.Contains(reversed, n => n.Contains("overlapping", StringComparison.Ordinal));
+        Assert.Contains(reversed, n => n.Contains("3-D", StringComparison.Ordinal));
+        Assert.Contains(reversed, n => n.Contains("dilated", StringComparison.Ordinal));
+        Assert.Contains(reversed, n => n.Contains("dynamic batch", StringComparison.Ordinal));
+        Assert.DoesNotContain(reversed, n => n.Contains("1-D", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void CpuTarget_TakesMaxUnpool_ExactlyForNonOverlappingFloatWindows()
     {

@@ -64,7 +64,7 @@ public sealed class OptionRangeTests
         { ["distill", "--model", ShippedSamples.ModelPath, "--input", ShippedSamples.ImagesPath, "--device", "cuda:0,1"], "Unknown device 'cuda:0,1'" },
         { ["bench", "--model", ShippedSamples.ModelPath, "--repeat", "0"], "--repeat 0 is out of range; give an integer from 1 to 1000" },
         { ["compile", "--model", ShippedSamples.ModelPath, "--out", "unused.onnx", "--max-batch-size", "0"], "--max-batch-size 0 is out of range" },
-        { ["compile", "--model", ShippedSamples.ModelPath, "--out", "unused.onnx", "--target", "gpu"], "--target gpu is not valid; it must be any or cpu" },
+        { ["compile", "--model", ShippedSamples.ModelPath, "--out", "unused.onnx", "--target", "gpu"], "--target gpu is not valid; it must be any, cpu or cuda" },
         { ["merge", "--out", "unused", "--unlearn", "2", "a", "b"], "fractions in (0, 1)" },
         { ["vjp", "--model", ShippedSamples.ModelPath, "--input", ShippedSamples.ImagesPath, "--cotangent", "c.npy", "--out", "g.npy", "--batch-size", "-1"], "--batch-size -1 is out of range" },
     };

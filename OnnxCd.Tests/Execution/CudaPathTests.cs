@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
+using OnnxCd.Runtime.Autodiff;
 using OnnxCd.Runtime.Data;
 using OnnxCd.Runtime.Distillation;
 using OnnxCd.Runtime.Execution;
+using OnnxCd.Tests.Autodiff;
 using OnnxCd.Tests.Cli;
 using OnnxCd.Tests.Distillation;
 using OnnxCd.Tests.TestSupport;
@@ -30,6 +32,19 @@ public sealed class CudaPathTests
 
             MaskAgreement.AssertNearlyAllAgree(MaskAgreement.WorstPerSample(cuda.Masks, cpu.Masks, 28 * 28), ReferenceParityTests.DivergedPer64, $"{mode} on CUDA against the CPU");
         }
+    }
+
+    /// <summary>
+    /// ONNX Runtime's CUDA MaxPool keeps the first maximum column by column (read in its source), so
+    /// the portable backward sends a tied window's gradient to (1,0); the CUDA backward sends it to
+    /// (0,1), as the CPU and PyTorch do. If the first assertion fails, the CUDA kernel's scan order has
+    /// changed and <see cref="ProviderTarget.Cuda"/> should be revisited.
+    /// </summary>
+    [CudaFact]
+    public void TiedWindow_OnCuda_GoesRowByRow_WithTheCudaBackward()
+    {
+        Assert.Equal([0.0, 0, 1, 0], ProviderTargetTests.TiedWindowGradient(ProviderTarget.Any, Cuda(0)));
+        Assert.Equal([0.0, 1, 0, 0], ProviderTargetTests.TiedWindowGradient(ProviderTarget.Cuda, Cuda(0)));
     }
 
     [CudaFact]

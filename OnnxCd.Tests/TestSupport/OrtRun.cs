@@ -1,3 +1,4 @@
+using OnnxCd.Runtime.Execution;
 using Microsoft.ML.OnnxRuntime;
 using OnnxCd.Runtime.Graph;
 using DataType = Onnx.TensorProto.Types.DataType;
@@ -14,6 +15,10 @@ internal sealed class OrtRun : IDisposable
         using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
         _session = new InferenceSession(model.ToBytes(), options);
     }
+
+    /// <summary>A session on the device of <paramref name="execution"/>, as OnnxCd creates them.</summary>
+    public OrtRun(OnnxModel model, ExecutionOptions execution) =>
+        _session = SessionFactory.Create(model.ToBytes(), execution, model.Description).Session;
 
     public Dictionary<string, (double[] Values, long[] Dims)> Run(IReadOnlyDictionary<string, (double[] Values, long[] Dims, DataType Type)> inputs, IReadOnlyList<string> outputs)
     {

@@ -27,8 +27,10 @@ internal static class PoolingRules
         }
 
         var e = g.E;
-        var indices = g.ForwardOutput(1, DataType.Int64, y.KnownShape);
         var window = WindowGeometry.Read(g, ConvolutionRules.Spatial(x), g.Ints("kernel_shape")!);
+        var indices = g.Target == ProviderTarget.Cuda && window.Rank > 1
+            ? RowMajorIndicesOnCuda(g, x, y, window)
+            : g.ForwardOutput(1, DataType.Int64, y.KnownShape);
         var afterRelu = g.InputProducer(0) is { OpType: "Relu", Domain: "" } && g.InputReaderCount(0) == 1;
         var dy = afterRelu ? e.Where(e.Greater(y, g.Scalar(0, y)), g.Dy, g.Scalar(0, y)) : g.Dy;
         var dx = g.Target == ProviderTarget.Cpu && UnpoolPads(g, window, x, y) is { } unpoolPads
@@ -53,6 +55,54 @@ internal static class PoolingRules
         var zeros = e.Expand(g.Scalar(0, x), size, flat);
         var scattered = e.ScatterElements(zeros, flatIndices, flatDy, 0, overlaps ? "add" : null);
         return e.ReshapeTo(scattered, x.KnownShape, like: x);
+    }
+
+    /// <summary>
+    /// Indices of each window's first maximum in row-major order, computed on CUDA (see
+    /// <see cref="ProviderTarget.Cuda"/>): x' = x with its spatial axes reversed, pooled with the
+    /// window reversed too; a flat position r' in x' decodes as c₀ = r' mod S₀, c₁ = (r' div S₀) mod S₁, …
+    /// (x's first spatial axis is the fastest in x') and encodes in x as ((c₀·S₁ + c₁)·S₂ + c₂)…, plus
+    /// the (n, c) plane's offset.
+    /// </summary>
+    private static TensorRef RowMajorIndicesOnCuda(GradientContext g, TensorRef x, TensorRef y, WindowGeometry window)
+    {
+        var e = g.E;
+        var spatial = ConvolutionRules.Spatial(x);
+        long[] reverse = [0, 1, .. Enumerable.Range(2, window.Rank).Reverse().Select(a => (long)a)];
+        var reversedY = new TensorShape(reverse.Select(a => y.KnownShape[(int)a]));
+        var attributes = new List<Onnx.AttributeProto>
+        {
+            Attributes.Ints("kernel_shape", window.Kernel.Reverse().ToArray()),
+            Attributes.Ints("strides", window.Strides.Reverse().ToArray()),
+            Attributes.Ints("dilations", window.Dilations.Reverse().ToArray()),
+            Attributes.Ints("pads", [.. window.PadsBegin.Reverse(), .. window.PadsEnd.Reverse()]),
+        };
+        if (Attributes.Find(g.Node, "ceil_mode") is { } ceilMode)
+        {
+            attributes.Add(ceilMode.Clone());
+        }
+
+        var pooled = e.OpMulti("MaxPool", [e.Transpose(x, reverse)], [(x.ElementType, reversedY), (DataType.Int64, reversedY)], [.. attributes]);
+        var flat = e.Transpose(pooled[1], reverse);
+        var plane = e.Scalar(spatial.Aggregate(1L, (a, b) => a * b), DataType.Int64);
+        var rest = Remainder(e, flat, plane, out var planeOffset);
+        TensorRef? position = null;
+        foreach (var size in spatial)
+        {
+            var radix = e.Scalar(size, DataType.Int64);
+            var coordinate = Remainder(e, rest, radix, out var quotient);
+            rest = quotient;
+            position = position is null ? coordinate : e.Add(e.Mul(position, radix), coordinate);
+        }
+
+        return e.Add(e.Mul(planeOffset, plane), position!);
+    }
+
+    /// <summary>a mod b for non-negative int64 a, with the quotient a div b (Div, Mul and Sub, which every provider runs for int64).</summary>
+    private static TensorRef Remainder(GraphEmitter e, TensorRef a, TensorRef b, out TensorRef quotient)
+    {
+        quotient = e.Div(a, b);
+        return e.Sub(a, e.Mul(quotient, b));
     }
 
     public static string? MaxPoolCheck(NodeView node)
