@@ -6,6 +6,7 @@ using OnnxCd.Tests.TestSupport;
 namespace OnnxCd.Tests.Scanning;
 
 /// <summary>The column-wise table of a journal that the end of a scan works from.</summary>
+[Collection(nameof(MemoryMeasurements))]
 public sealed class ScoredSamplesTests
 {
     [Fact]
