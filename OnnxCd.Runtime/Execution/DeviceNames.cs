@@ -53,23 +53,26 @@ public static class DeviceNames
         try
         {
             T Export<T>(string name) => Marshal.GetDelegateForFunctionPointer<T>(NativeLibrary.GetExport(handle, name));
-            var status = Export<CuInit>("cuInit")(0);
-            if (status == CudaSuccess)
+            var name = new byte[256];
+            nuint bytes = 0;
+            int device = 0, version = 0;
+            var status = new Func<int>[]
             {
-                status = Export<CuDeviceGet>("cuDeviceGet")(out var device, ordinal);
-                var name = new byte[256];
-                if (status == CudaSuccess && (status = Export<CuDeviceGetName>("cuDeviceGetName")(name, name.Length, device)) == CudaSuccess
-                    && (status = Export<CuDeviceTotalMem>("cuDeviceTotalMem_v2")(out var bytes, device)) == CudaSuccess
-                    && (status = Export<CuDriverGetVersion>("cuDriverGetVersion")(out var version)) == CudaSuccess)
-                {
-                    why = null;
-                    var text = Encoding.ASCII.GetString(name, 0, Math.Max(0, Array.IndexOf(name, (byte)0)));
-                    return string.Create(CultureInfo.InvariantCulture, $"{text}, {bytes / (double)(1L << 30):F1} GiB, driver CUDA {version / 1000}.{version % 1000 / 10}");
-                }
+                () => Export<CuInit>("cuInit")(0),
+                () => Export<CuDeviceGet>("cuDeviceGet")(out device, ordinal),
+                () => Export<CuDeviceGetName>("cuDeviceGetName")(name, name.Length, device),
+                () => Export<CuDeviceTotalMem>("cuDeviceTotalMem_v2")(out bytes, device),
+                () => Export<CuDriverGetVersion>("cuDriverGetVersion")(out version),
+            }.Select(call => call()).FirstOrDefault(code => code != CudaSuccess, CudaSuccess);
+            if (status != CudaSuccess)
+            {
+                why = $"the CUDA driver answered error {status} for device {ordinal}";
+                return null;
             }
 
-            why = $"the CUDA driver answered error {status} for device {ordinal}";
-            return null;
+            why = null;
+            var text = Encoding.ASCII.GetString(name, 0, Math.Max(0, Array.IndexOf(name, (byte)0)));
+            return string.Create(CultureInfo.InvariantCulture, $"{text}, {bytes / (double)(1L << 30):F1} GiB, driver CUDA {version / 1000}.{version % 1000 / 10}");
         }
         catch (EntryPointNotFoundException e)
         {

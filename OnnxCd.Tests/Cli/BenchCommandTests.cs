@@ -9,11 +9,7 @@ public sealed class BenchCommandTests
     [Fact]
     public void Bench_Json_ReportsEveryBatchSize_WithRatesThatAgree()
     {
-        var (code, output, log) = CliRunner.Run("bench", "--model", ShippedSamples.ModelPath, "--batch-sizes", "2,5", "--steps", "3", "--repeat", "1", "--peak-size", "128", "--json");
-
-        Assert.True(code == 0, log);
-        using var json = JsonDocument.Parse(output);
-        var root = json.RootElement;
+        var root = RunJson("--batch-sizes", "2,5", "--steps", "3", "--repeat", "1", "--peak-size", "128");
         Assert.Equal("CPUExecutionProvider", root.GetProperty("provider").GetString());
         Assert.Equal([DeviceNames.Cpu()], root.GetProperty("devices").EnumerateArray().Select(d => d.GetString()));
         Assert.True(root.GetProperty("matMulPeakGflops").GetDouble() > 0);
@@ -35,22 +31,15 @@ public sealed class BenchCommandTests
     [Fact]
     public void CudaNumerics_AreRecordedInTheReport()
     {
-        var (code, output, log) = CliRunner.Run("bench", "--model", ShippedSamples.ModelPath, "--batch-sizes", "2", "--steps", "2", "--repeat", "1", "--peak-size", "64", "--json", "--tf32", "--cudnn-search", "Heuristic");
-
-        Assert.True(code == 0, log);
-        using var json = JsonDocument.Parse(output);
-        Assert.True(json.RootElement.GetProperty("tf32").GetBoolean());
-        Assert.Equal("heuristic", json.RootElement.GetProperty("cudnnSearch").GetString());
+        var root = RunJson("--batch-sizes", "2", "--steps", "2", "--repeat", "1", "--peak-size", "64", "--tf32", "--cudnn-search", "Heuristic");
+        Assert.True(root.GetProperty("tf32").GetBoolean());
+        Assert.Equal("heuristic", root.GetProperty("cudnnSearch").GetString());
     }
 
     [Fact]
     public void TwoSessions_CountTheImagesOfBoth()
     {
-        var (code, output, log) = CliRunner.Run("bench", "--model", ShippedSamples.ModelPath, "--batch-sizes", "3", "--steps", "2", "--repeat", "1", "--peak-size", "64", "--json", "--sessions", "2", "--threads", "1");
-
-        Assert.True(code == 0, log);
-        using var json = JsonDocument.Parse(output);
-        var root = json.RootElement;
+        var root = RunJson("--batch-sizes", "3", "--steps", "2", "--repeat", "1", "--peak-size", "64", "--sessions", "2", "--threads", "1");
         Assert.Equal(2, root.GetProperty("sessions").GetInt32());
         Assert.Equal("CPUExecutionProvider ×2", root.GetProperty("provider").GetString());
         var row = root.GetProperty("results")[0];
@@ -64,5 +53,15 @@ public sealed class BenchCommandTests
 
         Assert.Equal(2, code);
         Assert.Contains("--batch-sizes '4,0'", log, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs <c>bench --json</c> on the shipped model with <paramref name="args"/>, checks it succeeded, and returns the report.</summary>
+    internal static JsonElement RunJson(params string[] args)
+    {
+        var (code, output, log) = CliRunner.Run(["bench", "--model", ShippedSamples.ModelPath, "--json", .. args]);
+
+        Assert.True(code == 0, log);
+        using var json = JsonDocument.Parse(output);
+        return json.RootElement.Clone();
     }
 }
