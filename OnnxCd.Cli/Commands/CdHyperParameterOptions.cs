@@ -3,7 +3,7 @@ using CommandLine;
 namespace OnnxCd.Cli.Commands;
 
 /// <summary>The Cognitive Distillation hyper-parameters shared by every verb that runs or compiles CD (defaults: cd-algorithm.md section 1.7).</summary>
-internal abstract class CdHyperParameterOptions : CommonOptions
+internal abstract class CdHyperParameterOptions : CommonOptions, IProbeOptions
 {
     [Option("model", Required = true, HelpText = "The .onnx classifier.")]
     public string Model { get; set; } = string.Empty;
@@ -40,4 +40,7 @@ internal abstract class CdHyperParameterOptions : CommonOptions
 
     [Option("input-size", HelpText = "HxW for images when the model's input size is symbolic.")]
     public string? InputSize { get; set; }
+
+    [Option("probe-memory", HelpText = IProbeOptions.ProbeMemoryHelp)]
+    public string? ProbeMemory { get; set; }
 }

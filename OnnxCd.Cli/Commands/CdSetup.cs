@@ -91,6 +91,7 @@ internal static class CdSetup
         IntraOpThreads = o.Threads >= 0 ? o.Threads : throw new UsageException($"--threads {o.Threads} is out of range; give 0 (automatic) or a positive count."),
         AllowTf32 = o.Tf32,
         CudnnSearch = OptionParsing.Choice(o.CudnnSearch, "--cudnn-search", ("exhaustive", CudnnSearch.Exhaustive), ("heuristic", CudnnSearch.Heuristic), ("default", CudnnSearch.Default)),
+        ProbeMemory = OptionParsing.ProbeMemory(o),
     };
 
     public static NoiseSource? Noise(CdCommandOptions o) => o.Noise is { } path ? NoiseSource.FromArray(NpyFile.Read(path), path) : null;

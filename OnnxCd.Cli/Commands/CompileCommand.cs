@@ -45,7 +45,7 @@ internal static class CompileCommand
         var dims = CdSetup.ImageDims(model, o.InputSize);
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(o.Model)));
         var noise = o.NoiseInput ? CompiledNoise.Input : CompiledNoise.Seeds;
-        var compiled = CdCompiler.Compile(model, options, dims, noise, sha256, target);
+        var compiled = CdCompiler.Compile(model, options, dims, noise, sha256, target, OptionParsing.ProbeMemory(o));
         var folder = Path.GetDirectoryName(Path.GetFullPath(o.Out))!;
         Directory.CreateDirectory(folder);
         compiled.Save(o.Out);

@@ -5,7 +5,7 @@ using OnnxCd.Runtime.Inspection;
 namespace OnnxCd.Cli.Commands;
 
 [Verb("inspect", HelpText = "Check a model before a scan: inputs and outputs, ops, nodes without a gradient rule, the CD-F feature tensor.")]
-internal sealed class InspectOptions : CommonOptions
+internal sealed class InspectOptions : CommonOptions, IProbeOptions
 {
     [Value(0, MetaName = "MODEL", Required = true, HelpText = "The .onnx model.")]
     public string Model { get; set; } = string.Empty;
@@ -15,6 +15,9 @@ internal sealed class InspectOptions : CommonOptions
 
     [Option("input-size", HelpText = "HxW for models whose input has symbolic spatial dimensions.")]
     public string? InputSize { get; set; }
+
+    [Option("probe-memory", HelpText = IProbeOptions.ProbeMemoryHelp)]
+    public string? ProbeMemory { get; set; }
 }
 
 /// <summary><c>onnxcd inspect MODEL [--json]</c>: exit 0 when OnnxCd can differentiate the model, 3 when it cannot.</summary>
@@ -24,7 +27,7 @@ internal static class InspectCommand
 
     public static int Run(InspectOptions options, TextWriter output)
     {
-        var report = ModelInspector.Inspect(options.Model, OptionParsing.InputSize(options.InputSize));
+        var report = ModelInspector.Inspect(options.Model, OptionParsing.InputSize(options.InputSize), OptionParsing.ProbeMemory(options));
         if (options.Json)
         {
             output.WriteLine(JsonSerializer.Serialize(report, s_json));

@@ -1,4 +1,5 @@
 using System.Globalization;
+using OnnxCd.Runtime.Graph;
 
 namespace OnnxCd.Cli.Commands;
 
@@ -21,6 +22,25 @@ internal static class OptionParsing
         }
 
         return sizes.Length == 1 ? [sizes[0], sizes[0]] : sizes;
+    }
+
+    /// <summary>--probe-memory in bytes: a number with an optional binary unit K, M, G or T (for example 8G or 1.5T); the library's default when absent.</summary>
+    public static long ProbeMemory(IProbeOptions o)
+    {
+        if (o.ProbeMemory is not { } text)
+        {
+            return TensorShapes.DefaultProbeMemory;
+        }
+
+        var trimmed = text.Trim();
+        var unit = trimmed.Length > 0 ? "KMGT".IndexOf(char.ToUpperInvariant(trimmed[^1]), StringComparison.Ordinal) + 1 : 0;
+        var number = unit > 0 ? trimmed[..^1] : trimmed;
+        if (!double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) || value * Math.Pow(1024, unit) is not (>= 1 and <= long.MaxValue / 2))
+        {
+            throw new UsageException($"--probe-memory '{text}' is not valid; give a size such as 8G, 512M or 1.5T (binary units K, M, G, T; bytes without a unit).");
+        }
+
+        return (long)(value * Math.Pow(1024, unit));
     }
 
     public static int Positive(int value, string option, int max = int.MaxValue) =>

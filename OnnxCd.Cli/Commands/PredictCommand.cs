@@ -8,7 +8,7 @@ using OnnxCd.Runtime.Graph;
 namespace OnnxCd.Cli.Commands;
 
 [Verb("predict", HelpText = "Run the model on X.npy and write one of its float outputs (the logits by default) to Y.npy, for checks such as an export round trip.")]
-internal sealed class PredictOptions : CommonOptions
+internal sealed class PredictOptions : CommonOptions, IProbeOptions
 {
     [Option("model", Required = true, HelpText = "The .onnx model.")]
     public string Model { get; set; } = string.Empty;
@@ -24,6 +24,9 @@ internal sealed class PredictOptions : CommonOptions
 
     [Option("device", Default = "cpu", HelpText = "auto, cpu, cuda or cuda:<index>.")]
     public string Device { get; set; } = "cpu";
+
+    [Option("probe-memory", HelpText = IProbeOptions.ProbeMemoryHelp)]
+    public string? ProbeMemory { get; set; }
 }
 
 /// <summary><c>onnxcd predict</c>: one forward run of the model as it is.</summary>
@@ -38,7 +41,7 @@ internal static class PredictCommand
             throw new ModelException($"Model '{o.Model}' has {model.InputNames.Count} inputs [{string.Join(", ", model.InputNames)}]; predict feeds one image input.");
         }
 
-        var shapes = TensorShapes.Infer(model, new Dictionary<string, long[]> { [model.InputNames[0]] = shape });
+        var shapes = TensorShapes.Infer(model, new Dictionary<string, long[]> { [model.InputNames[0]] = shape }, OptionParsing.ProbeMemory(o));
         var floats = model.OutputNames.Where(n => shapes[n].IsFloat).ToList();
         var name = o.Output ?? (floats.Count == 1 ? floats[0] : throw new ModelException($"Model '{o.Model}' has {floats.Count} float outputs [{string.Join(", ", floats)}]; choose one with --output."));
         if (!floats.Contains(name))

@@ -8,7 +8,7 @@ using OnnxCd.Runtime.Graph;
 namespace OnnxCd.Cli.Commands;
 
 [Verb("vjp", HelpText = "Write J(x)ᵀ·c, the gradient of <output, c> with respect to the model input, computed by ONNX Runtime.")]
-internal sealed class VjpOptions : CommonOptions
+internal sealed class VjpOptions : CommonOptions, IProbeOptions
 {
     [Option("model", Required = true, HelpText = "The .onnx model.")]
     public string Model { get; set; } = string.Empty;
@@ -30,6 +30,9 @@ internal sealed class VjpOptions : CommonOptions
 
     [Option("device", Default = "auto", HelpText = "auto, cpu, cuda or cuda:<index>.")]
     public string Device { get; set; } = "auto";
+
+    [Option("probe-memory", HelpText = IProbeOptions.ProbeMemoryHelp)]
+    public string? ProbeMemory { get; set; }
 }
 
 /// <summary><c>onnxcd vjp</c>: reads X and C, builds the gradient graph, runs it in batches, writes GX.</summary>
@@ -48,7 +51,7 @@ internal static class VjpCommand
         }
 
         var clock = Stopwatch.StartNew();
-        using var session = VjpSession.Create(model, xShape, options.Output, new ExecutionOptions { Device = device });
+        using var session = VjpSession.Create(model, xShape, options.Output, new ExecutionOptions { Device = device, ProbeMemory = OptionParsing.ProbeMemory(options) });
         CheckShape(options.Input, xShape, session.InputInfo.Shape, "the model input");
         CheckShape(options.Cotangent, cotangent.Shape, session.OutputInfo.Shape, $"output '{session.Output}'");
         if (cotangent.Shape[0] != xShape[0])

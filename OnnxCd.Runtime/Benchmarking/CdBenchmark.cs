@@ -50,7 +50,7 @@ public static class CdBenchmark
             using var distillers = new DistillerSet(sessions.Select(execution => (Func<CognitiveDistiller>)(() => CognitiveDistiller.Create(model, options, dims, execution, batch))));
             var build = clock.Elapsed.TotalSeconds;
             provider = distillers.Provider;
-            var (stepFlops, referenceFlops) = Flops(distillers.First.Graphs, dims);
+            var (stepFlops, referenceFlops) = Flops(distillers.First.Graphs, dims, sessions[0].ProbeMemory);
             var random = new Random(batch);
             var images = Enumerable.Range(0, (int)(dims[0] * dims[1] * dims[2] * dims[3])).Select(_ => (float)random.NextDouble()).ToArray();
             void RunAll() => distillers.Run(Enumerable.Range(0, distillers.Count), (distiller, _) => distiller.Distill(images, dims));
@@ -74,10 +74,10 @@ public static class CdBenchmark
     }
 
     /// <summary>FLOPs of one step and of the reference pass at the batch of <paramref name="dims"/>.</summary>
-    private static (double Step, double Reference) Flops(CdGraphs graphs, long[] dims)
+    private static (double Step, double Reference) Flops(CdGraphs graphs, long[] dims, long probeMemory)
     {
-        var stepShapes = TensorShapes.Infer(graphs.Step, graphs.StepInputDims(dims));
-        var referenceShapes = TensorShapes.Infer(graphs.Reference, new Dictionary<string, long[]> { [graphs.Names.Image] = dims });
+        var stepShapes = TensorShapes.Infer(graphs.Step, graphs.StepInputDims(dims), probeMemory);
+        var referenceShapes = TensorShapes.Infer(graphs.Reference, new Dictionary<string, long[]> { [graphs.Names.Image] = dims }, probeMemory);
         return (FlopCounter.Count(graphs.Step, stepShapes, dims[0]), FlopCounter.Count(graphs.Reference, referenceShapes, dims[0]));
     }
 }

@@ -35,12 +35,13 @@ public static class CdCompiler
     /// <param name="noise">Where the compiled model takes its noise colours from.</param>
     /// <param name="sourceSha256">The SHA-256 of the model file, recorded in the metadata.</param>
     /// <param name="target">The providers the compiled model must suit (<see cref="ProviderTarget.Cpu"/>: faster on the CPU provider, copies on CUDA).</param>
+    /// <param name="probeMemory">The most bytes each shape probe may hold (<see cref="TensorShapes.Infer"/>).</param>
     /// <exception cref="ModelException">The model cannot be used for CD (see <see cref="CdGraphBuilder.Build"/>), or its compiled form would exceed 2 GiB.</exception>
-    public static OnnxModel Compile(OnnxModel model, CdOptions options, long[] imageDims, CompiledNoise noise, string sourceSha256, ProviderTarget target = ProviderTarget.Any)
+    public static OnnxModel Compile(OnnxModel model, CdOptions options, long[] imageDims, CompiledNoise noise, string sourceSha256, ProviderTarget target = ProviderTarget.Any, long probeMemory = TensorShapes.DefaultProbeMemory)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
-        var graphs = CdGraphBuilder.Build(model, options, imageDims, target);
+        var graphs = CdGraphBuilder.Build(model, options, imageDims, target, probeMemory);
         CheckSize(graphs, model.Description);
         var names = graphs.Names;
         var reference = graphs.Reference.Proto.Clone();

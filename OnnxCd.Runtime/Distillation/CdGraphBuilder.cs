@@ -25,9 +25,10 @@ public static class CdGraphBuilder
     /// <param name="options">CD hyper-parameters.</param>
     /// <param name="imageDims">Image dimensions.</param>
     /// <param name="target">The providers the step graph must run on: <see cref="ProviderTarget.Cpu"/> uses faster CPU-only kernels where there are some.</param>
-    /// <exception cref="ModelException">The model cannot be used: its input is not one float32 image, a BatchNormalization is in training mode, the matched tensor is missing, or a node cannot be differentiated.</exception>
+    /// <param name="probeMemory">The most bytes each shape probe may hold (<see cref="TensorShapes.Infer"/>).</param>
+    /// <exception cref="ModelException">The model cannot be used: its input is not one float32 image, a BatchNormalization is in training mode, the matched tensor is missing, a node cannot be differentiated, or probing its shapes would hold more than <paramref name="probeMemory"/>.</exception>
     /// <exception cref="ArgumentException">The options do not fit the model (for example --mean with another channel count).</exception>
-    public static CdGraphs Build(OnnxModel model, CdOptions options, long[] imageDims, ProviderTarget target = ProviderTarget.Any)
+    public static CdGraphs Build(OnnxModel model, CdOptions options, long[] imageDims, ProviderTarget target = ProviderTarget.Any, long probeMemory = TensorShapes.DefaultProbeMemory)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
@@ -49,7 +50,7 @@ public static class CdGraphBuilder
             throw new ArgumentException($"--mean/--std give {channels} values but the model input has {imageDims[1]} channels.");
         }
 
-        var shapes = TensorShapes.Infer(model, new Dictionary<string, long[]> { [input] = imageDims });
+        var shapes = TensorShapes.Infer(model, new Dictionary<string, long[]> { [input] = imageDims }, probeMemory);
         var matched = MatchedTensor(model, options, shapes);
         var names = PickNames(model);
         var context = new Context(model, options, input, matched, shapes, names);
@@ -63,7 +64,7 @@ public static class CdGraphBuilder
             [names.Target] = [imageDims[0], .. context.TargetInfo.Shape.Dims.Skip(1)],
             [names.Theta] = [imageDims[0], 1, imageDims[2], imageDims[3]],
             [names.Noise] = [imageDims[0], imageDims[1], 1, 1],
-        });
+        }, probeMemory);
         var gradient = GradientBuilder.Build(objective, GradientRequest.OfLoss(total, names.Theta) with { Target = target }, objectiveShapes);
         var step = AppendAdam(context, gradient, objectiveShapes[names.Theta]);
         var predictions = logits is null ? null : options.Mode == CdMode.Features ? names.Logits : names.Target;

@@ -61,14 +61,14 @@ public sealed class CognitiveDistiller : IDisposable
     /// <param name="model">The classifier.</param>
     /// <param name="options">CD hyper-parameters.</param>
     /// <param name="imageDims">Image dimensions; N does not matter.</param>
-    /// <param name="execution">Device and threads.</param>
+    /// <param name="execution">Device, threads and the probe's memory limit.</param>
     /// <param name="batchSize">Samples per run (ignored when the model fixes its batch size).</param>
     /// <param name="noise">The noise colours; null for <see cref="NoiseSource.Seeded"/> with the options' seed.</param>
     public static CognitiveDistiller Create(OnnxModel model, CdOptions options, long[] imageDims, ExecutionOptions execution, int batchSize = 64, NoiseSource? noise = null)
     {
         ArgumentNullException.ThrowIfNull(execution);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        var graphs = CdGraphBuilder.Build(model, options, imageDims, execution.Target);
+        var graphs = CdGraphBuilder.Build(model, options, imageDims, execution.Target, execution.ProbeMemory);
         var reference = SessionFactory.Create(graphs.Reference.ToBytes(), execution, graphs.Reference.Description);
         try
         {
@@ -76,7 +76,7 @@ public sealed class CognitiveDistiller : IDisposable
             {
                 // CUDA did not load: the step graph runs on the CPU, so it may use the CPU-only kernels.
                 execution = execution with { Device = new DeviceSpec(DeviceKind.Cpu) };
-                graphs = CdGraphBuilder.Build(model, options, imageDims, execution.Target);
+                graphs = CdGraphBuilder.Build(model, options, imageDims, execution.Target, execution.ProbeMemory);
             }
 
             var step = SessionFactory.Create(graphs.Step.ToBytes(), execution, graphs.Step.Description);

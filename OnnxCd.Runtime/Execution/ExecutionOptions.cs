@@ -1,4 +1,5 @@
 using OnnxCd.Runtime.Autodiff;
+using OnnxCd.Runtime.Graph;
 
 namespace OnnxCd.Runtime.Execution;
 
@@ -16,6 +17,9 @@ public sealed record ExecutionOptions
 
     /// <summary>How CUDA picks convolution algorithms; ONNX Runtime's exhaustive search unless set.</summary>
     public CudnnSearch CudnnSearch { get; init; }
+
+    /// <summary>The most bytes the shape probe may hold when the graphs are built (<see cref="TensorShapes.Infer"/>); 4 GiB unless set.</summary>
+    public long ProbeMemory { get; init; } = TensorShapes.DefaultProbeMemory;
 
     /// <summary>The backward nodes the device can take: the CPU-only kernels on the CPU, the portable ones otherwise (auto may still end on CUDA).</summary>
     public ProviderTarget Target => Device.Kind == DeviceKind.Cpu ? ProviderTarget.Cpu : ProviderTarget.Cuda;

@@ -57,7 +57,7 @@ public sealed class VjpSession : IDisposable
     /// <param name="model">The model; it must have exactly one input.</param>
     /// <param name="inputDims">The input's dimensions, batch included (the batch size itself does not matter).</param>
     /// <param name="output">The output to differentiate, or null for the only float output.</param>
-    /// <param name="options">Device and threads; the backward is built for the provider that runs it (<see cref="ProviderTarget.Cpu"/> or <see cref="ProviderTarget.Cuda"/>; after <c>auto</c> falls back, the CPU's).</param>
+    /// <param name="options">Device, threads and the probe's memory limit; the backward is built for the provider that runs it (<see cref="ProviderTarget.Cpu"/> or <see cref="ProviderTarget.Cuda"/>; after <c>auto</c> falls back, the CPU's).</param>
     public static VjpSession Create(OnnxModel model, long[] inputDims, string? output, ExecutionOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -69,7 +69,7 @@ public sealed class VjpSession : IDisposable
         }
 
         var input = model.InputNames[0];
-        var shapes = TensorShapes.Infer(model, new Dictionary<string, long[]> { [input] = inputDims });
+        var shapes = TensorShapes.Infer(model, new Dictionary<string, long[]> { [input] = inputDims }, options.ProbeMemory);
         output ??= SingleFloatOutput(model, shapes);
         var gradient = GradientBuilder.Build(model, GradientRequest.Vjp(input, output) with { Target = options.Target }, shapes);
         var created = SessionFactory.Create(gradient.Model.ToBytes(), options, gradient.Model.Description);

@@ -11,24 +11,36 @@ namespace OnnxCd.Runtime.Graph;
 /// batch and are marked dynamic. A model with a fixed batch size is run once. Integer tensors of
 /// up to <see cref="MaxIntValues"/> elements keep their values where both runs agree.
 /// </summary>
+/// <remarks>
+/// Before anything runs, the probe sizes what it would hold from the shapes ONNX Runtime infers
+/// when it loads the probe model (<see cref="ProbeFootprint"/>) and refuses a model beyond the
+/// caller's memory limit: a damaged or hostile declared size costs a message, not gigabytes.
+/// </remarks>
 internal static class ShapeProbe
 {
     private const int MaxIntValues = 4096;
     private const long MaxProbeElements = 1L << 28;
 
-    public static TensorShapes Run(OnnxModel model, IReadOnlyDictionary<string, long[]> inputDims)
+    /// <summary>The symbol given to a dynamic batch axis that has none, so inference can follow it.</summary>
+    private const string BatchSymbol = "onnxcd_probe_batch";
+
+    public static TensorShapes Run(OnnxModel model, IReadOnlyDictionary<string, long[]> inputDims, long memoryLimit)
     {
         var graph = model.Proto.Graph;
+        var batchIsDynamic = graph.Input.Any(HasDynamicBatch);
         foreach (var input in graph.Input)
         {
-            if (!inputDims.ContainsKey(input.Name))
+            if (!inputDims.TryGetValue(input.Name, out var dims))
             {
                 throw new ModelException($"Model '{model.Description}' has input '{input.Name}', but no size was given for it.");
             }
+
+            CheckInputSize(input, BatchDims(input, dims, batch: 2));
         }
 
-        using var session = CreateSession(ExposeAllTensors(model), model);
-        var batchIsDynamic = graph.Input.Any(HasDynamicBatch);
+        var (probeModel, batchSymbols) = ProbeModel(model, inputDims);
+        using var session = CreateSession(probeModel, model);
+        CheckFootprint(ProbeFootprint.Of(session, batchSymbols, batch: 2), model, inputDims, memoryLimit);
         var (first, firstValues) = RunOnce(session, model, inputDims, batch: 1);
         if (!batchIsDynamic)
         {
@@ -55,21 +67,105 @@ internal static class ShapeProbe
         return new TensorShapes(merged, values, "probe (batch 1 and 2)");
     }
 
+    /// <summary>Refuses a probe that would hold more than <paramref name="memoryLimit"/> bytes, naming the inputs' sizes and the largest tensor.</summary>
+    private static void CheckFootprint(ProbeFootprint footprint, OnnxModel model, IReadOnlyDictionary<string, long[]> inputDims, long memoryLimit)
+    {
+        if (footprint.Bytes <= memoryLimit)
+        {
+            return;
+        }
+
+        var inputs = string.Join(", ", model.Proto.Graph.Input.Select(i => $"'{i.Name}' {TensorShape.Format(BatchDims(i, inputDims[i.Name], footprint.Batch))} (declared {ValueInfos.FormatDims(i)})"));
+        var (largest, dims, bytes) = footprint.Largest;
+        throw new ModelException(
+            $"Probing the shapes of '{model.Description}' would hold {ProbeFootprint.FormatBytes(footprint.Bytes)} "
+            + $"(input {inputs}; {footprint.Counted} tensors, the largest '{largest}' {TensorShape.Format(dims)} of {ProbeFootprint.FormatBytes(bytes)}"
+            + (footprint.Unsized.Count > 0 ? $"; {footprint.Unsized.Count} more whose size depends on values" : string.Empty) + "), "
+            + $"over the limit of {ProbeFootprint.FormatBytes(memoryLimit)}. If the declared size is wrong, fix the model; for a symbolic size give a smaller --input-size; "
+            + "to probe this size anyway, raise the limit with --probe-memory.");
+    }
+
     /// <summary>Whether the input's first axis is symbolic (or unknown): the batch axis, varied by the probe.</summary>
     private static bool HasDynamicBatch(ValueInfoProto input) =>
         input.Type?.TensorType?.Shape?.Dim.FirstOrDefault() is { ValueCase: not TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue };
 
-    private static byte[] ExposeAllTensors(OnnxModel model)
+    /// <summary><paramref name="dims"/> with the batch axis set to <paramref name="batch"/> when the input's batch is dynamic.</summary>
+    private static long[] BatchDims(ValueInfoProto input, long[] dims, long batch)
+    {
+        var result = (long[])dims.Clone();
+        if (HasDynamicBatch(input) && result.Length > 0)
+        {
+            result[0] = batch;
+        }
+
+        return result;
+    }
+
+    private static void CheckInputSize(ValueInfoProto input, long[] dims)
+    {
+        if (dims.Any(d => d <= 0) || dims.Aggregate(1.0, (a, b) => a * b) > MaxProbeElements)
+        {
+            throw new ModelException($"Input '{input.Name}' would be {TensorShape.Format(dims)}; every dimension must be positive and the whole at most {MaxProbeElements} elements.");
+        }
+    }
+
+    /// <summary>
+    /// The model with every tensor exposed as an output and its inputs declared at the sizes fed
+    /// (the batch axis stays symbolic), so that ONNX Runtime's inference sizes every tensor; with
+    /// the symbols that name the batch axis.
+    /// </summary>
+    /// <exception cref="ModelException">A size fed differs from a size the model fixes.</exception>
+    private static (byte[] Model, IReadOnlySet<string> BatchSymbols) ProbeModel(OnnxModel model, IReadOnlyDictionary<string, long[]> inputDims)
     {
         var proto = model.Proto.Clone();
         var graph = proto.Graph;
+        var batchSymbols = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var input in graph.Input)
+        {
+            var dynamicBatch = HasDynamicBatch(input);
+            var fed = inputDims[input.Name];
+            if (input.Type?.TensorType is not { } tensor)
+            {
+                continue;
+            }
+
+            if (tensor.Shape is null)
+            {
+                tensor.Shape = new TensorShapeProto();
+                tensor.Shape.Dim.Add(fed.Select(_ => new TensorShapeProto.Types.Dimension()));
+            }
+
+            if (tensor.Shape.Dim.Count != fed.Length)
+            {
+                throw new ModelException($"Input '{input.Name}' of '{model.Description}' is declared {ValueInfos.FormatDims(input)}; it cannot take {TensorShape.Format(fed)}.");
+            }
+
+            for (var i = 0; i < fed.Length; i++)
+            {
+                var dim = tensor.Shape.Dim[i];
+                if (i == 0 && dynamicBatch)
+                {
+                    dim.DimParam = dim.DimParam.Length > 0 ? dim.DimParam : BatchSymbol;
+                    batchSymbols.Add(dim.DimParam);
+                }
+                else if (dim.ValueCase != TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue)
+                {
+                    dim.DimValue = fed[i];
+                }
+                else if (dim.DimValue > 0 && dim.DimValue != fed[i])
+                {
+                    throw new ModelException($"Input '{input.Name}' of '{model.Description}' is declared {ValueInfos.FormatDims(input)}; it cannot take {TensorShape.Format(fed)} (dimension {i} is fixed at {dim.DimValue}).");
+                }
+            }
+        }
+
         var existing = graph.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var output in graph.Node.SelectMany(n => n.Output).Where(o => o.Length > 0 && existing.Add(o)))
         {
             graph.Output.Add(new ValueInfoProto { Name = output });
         }
 
-        return proto.ToByteArray();
+        return (proto.ToByteArray(), batchSymbols);
     }
 
     private static InferenceSession CreateSession(byte[] probeModel, OnnxModel model)
@@ -94,13 +190,7 @@ internal static class ShapeProbe
         {
             foreach (var input in model.Proto.Graph.Input)
             {
-                var dims = (long[])inputDims[input.Name].Clone();
-                if (HasDynamicBatch(input) && dims.Length > 0)
-                {
-                    dims[0] = batch;
-                }
-
-                inputs.Add(ProbeInput(input, dims, random));
+                inputs.Add(ProbeInput(input, BatchDims(input, inputDims[input.Name], batch), random));
             }
 
             using var runOptions = new RunOptions();
@@ -163,11 +253,6 @@ internal static class ShapeProbe
     private static OrtValue ProbeInput(ValueInfoProto input, long[] dims, Random random)
     {
         var type = (TensorProto.Types.DataType)(input.Type?.TensorType?.ElemType ?? 0);
-        if (dims.Any(d => d <= 0) || dims.Aggregate(1.0, (a, b) => a * b) > MaxProbeElements)
-        {
-            throw new ModelException($"Input '{input.Name}' would be {TensorShape.Format(dims)}; every dimension must be positive and the whole at most {MaxProbeElements} elements.");
-        }
-
         var count = (int)dims.Aggregate(1L, (a, b) => a * b);
         return type switch
         {

@@ -24,6 +24,13 @@ public sealed class TensorShapes
         Source = source;
     }
 
+    /// <summary>
+    /// The most memory a probe may hold unless the caller allows more: 4 GiB. A classifier at
+    /// 224×224 holds far less (torchvision's ResNet-50: 203 MiB, VGG-16: 220 MiB, every tensor at
+    /// batch 2); the shipped model declaring 1,000,000×28 pixels would hold 12.3 GiB.
+    /// </summary>
+    public const long DefaultProbeMemory = 4L << 30;
+
     /// <summary>How the shapes were found, for reports.</summary>
     public string Source { get; }
 
@@ -42,12 +49,17 @@ public sealed class TensorShapes
     /// </summary>
     /// <param name="model">The model.</param>
     /// <param name="inputDims">Concrete dimensions of every graph input, by name.</param>
-    /// <exception cref="ModelException">The model cannot be run with these sizes.</exception>
-    public static TensorShapes Infer(OnnxModel model, IReadOnlyDictionary<string, long[]> inputDims)
+    /// <param name="probeMemory">
+    /// The most bytes the probe may hold (its inputs and every tensor, at batch 2), judged from
+    /// the shapes ONNX shape inference gives before anything runs; a larger model is refused.
+    /// </param>
+    /// <exception cref="ModelException">The model cannot be run with these sizes, or probing it would hold more than <paramref name="probeMemory"/>.</exception>
+    public static TensorShapes Infer(OnnxModel model, IReadOnlyDictionary<string, long[]> inputDims, long probeMemory = DefaultProbeMemory)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(inputDims);
-        return ShapeProbe.Run(model, inputDims);
+        ArgumentOutOfRangeException.ThrowIfLessThan(probeMemory, 1);
+        return ShapeProbe.Run(model, inputDims, probeMemory);
     }
 
     /// <summary>The value of a small integer tensor, identical at every probed batch size, or null.</summary>

@@ -12,8 +12,9 @@ public static class ModelInspector
     /// <summary>Inspects the model at <paramref name="path"/>.</summary>
     /// <param name="path">The .onnx file.</param>
     /// <param name="inputSize">Spatial size (for example [H, W]) for inputs whose spatial dimensions are symbolic; null to use the declared sizes.</param>
+    /// <param name="probeMemory">The most bytes the shape probe may hold (<see cref="TensorShapes.Infer"/>); beyond it the shapes are reported unknown, with the reason.</param>
     /// <exception cref="ModelException">The file cannot be read as an ONNX model.</exception>
-    public static ModelReport Inspect(string path, long[]? inputSize = null)
+    public static ModelReport Inspect(string path, long[]? inputSize = null, long probeMemory = TensorShapes.DefaultProbeMemory)
     {
         var model = OnnxModel.Load(path);
         var graph = model.Proto.Graph;
@@ -22,7 +23,7 @@ public static class ModelInspector
         string shapeSource;
         try
         {
-            shapes = TensorShapes.Infer(model, graph.Input.ToDictionary(i => i.Name, i => ProbeDims(i, inputSize)));
+            shapes = TensorShapes.Infer(model, graph.Input.ToDictionary(i => i.Name, i => ProbeDims(i, inputSize)), probeMemory);
             shapeSource = shapes.Source;
         }
         catch (ModelException e)

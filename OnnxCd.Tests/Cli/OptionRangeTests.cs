@@ -36,6 +36,9 @@ public sealed class OptionRangeTests
         { "--mode", "saliency", "logits, probs or features" },
         { "--format", "csv", "auto, folder, npy, idx or cifar" },
         { "--truth-kind", "maybe", "auto, indices or indicator" },
+        { "--probe-memory", "12X", "--probe-memory '12X' is not valid; give a size such as 8G" },
+        { "--probe-memory", "0", "--probe-memory '0' is not valid" },
+        { "--probe-memory", "-1G", "--probe-memory '-1G' is not valid" },
     };
 
     [Theory]
@@ -66,6 +69,7 @@ public sealed class OptionRangeTests
         { ["compile", "--model", ShippedSamples.ModelPath, "--out", "unused.onnx", "--max-batch-size", "0"], "--max-batch-size 0 is out of range" },
         { ["compile", "--model", ShippedSamples.ModelPath, "--out", "unused.onnx", "--target", "gpu"], "--target gpu is not valid; it must be any, cpu or cuda" },
         { ["merge", "--out", "unused", "--unlearn", "2", "a", "b"], "fractions in (0, 1)" },
+        { ["inspect", ShippedSamples.ModelPath, "--probe-memory", "lots"], "--probe-memory 'lots' is not valid" },
         { ["vjp", "--model", ShippedSamples.ModelPath, "--input", ShippedSamples.ImagesPath, "--cotangent", "c.npy", "--out", "g.npy", "--batch-size", "-1"], "--batch-size -1 is out of range" },
     };
 

@@ -1,3 +1,6 @@
+using Google.Protobuf;
+using Onnx;
+using OnnxCd.Runtime;
 using OnnxCd.Runtime.Autodiff;
 using OnnxCd.Runtime.Graph;
 using OnnxCd.Tests.Autodiff;
@@ -82,8 +85,56 @@ public sealed class ShapeProbeTests
         var x = g.Input("x", [2, 3]);
         g.Output(g.Node("Reshape", [x, g.Ints(4, 4)], Int("allowzero", 0)));
 
-        var error = Assert.Throws<OnnxCd.Runtime.ModelException>(() => TensorShapes.Infer(g.Build(), g.InputDims));
+        var error = Assert.Throws<ModelException>(() => TensorShapes.Infer(g.Build(), g.InputDims));
 
         Assert.Contains("'x' [2,3]", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ProbeMemory_CountsTheInputAndEveryTensorAtBatch2()
+    {
+        var g = new TestGraph();
+        var x = g.Input("x", [1, 3, 5], dynamicBatch: true);
+        g.Output(g.Node("Relu", [g.Node("Relu", [x])]));
+        var model = g.Build();
+
+        // x and the two Relu outputs at batch 2: 3 × 2·3·5 float32 = 360 bytes.
+        TensorShapes.Infer(model, g.InputDims, probeMemory: 360);
+        var error = Assert.Throws<ModelException>(() => TensorShapes.Infer(model, g.InputDims, probeMemory: 359));
+
+        Assert.Contains("would hold 360 bytes (input 'x' [2,3,5] (declared [N,3,5]); 3 tensors", error.Message, StringComparison.Ordinal);
+        Assert.Contains("over the limit of 359 bytes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ProbeMemory_OfASymbolicSize_IsJudgedAtTheSizeGiven()
+    {
+        var g = new TestGraph();
+        var x = g.Input("x", [1, 2, 64, 64], dynamicBatch: true);
+        g.Output(g.Node("Relu", [x]));
+        var proto = ModelProto.Parser.ParseFrom(g.Build().ToBytes());
+        proto.Graph.Input[0].Type.TensorType.Shape.Dim[2] = new TensorShapeProto.Types.Dimension { DimParam = "H" };
+        proto.Graph.Input[0].Type.TensorType.Shape.Dim[3] = new TensorShapeProto.Types.Dimension { DimParam = "W" };
+        var model = OnnxModel.FromBytes(proto.ToByteArray(), "symbolic size");
+
+        // 2 tensors × 2·2·H·W float32: 128 KiB at 64×64, 8 MiB at 512×512.
+        var small = TensorShapes.Infer(model, new Dictionary<string, long[]> { ["x"] = [1, 2, 64, 64] }, probeMemory: 128 << 10);
+        var error = Assert.Throws<ModelException>(() => TensorShapes.Infer(model, new Dictionary<string, long[]> { ["x"] = [1, 2, 512, 512] }, probeMemory: 128 << 10));
+
+        Assert.Equal("[?,2,64,64]", small[x].Shape.ToString());
+        Assert.Contains("would hold 8 MiB (input 'x' [2,2,512,512] (declared [N,2,H,W])", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--input-size", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SizeThatDiffersFromAFixedDeclaredSize_IsRefusedBeforeTheProbe()
+    {
+        var g = new TestGraph();
+        g.Input("x", [1, 3, 1_000_000], dynamicBatch: true);
+        g.Output(g.Node("Relu", ["x"]));
+
+        var error = Assert.Throws<ModelException>(() => TensorShapes.Infer(g.Build(), new Dictionary<string, long[]> { ["x"] = [1, 3, 5] }));
+
+        Assert.Contains("Input 'x' of 'test graph (Relu)' is declared [N,3,1000000]; it cannot take [1,3,5] (dimension 2 is fixed at 1000000)", error.Message, StringComparison.Ordinal);
     }
 }

@@ -1,0 +1,90 @@
+using System.Globalization;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace OnnxCd.Runtime.Graph;
+
+/// <summary>
+/// What a shape probe run would hold at its largest batch: every input and every exposed tensor,
+/// sized from the shapes ONNX Runtime infers when it loads the probe model (ONNX shape inference
+/// from the declared sizes and the attributes), before anything runs.
+/// </summary>
+/// <param name="Bytes">The bytes of every tensor whose size inference determined.</param>
+/// <param name="Batch">The batch size the estimate is for (the probe's larger one).</param>
+/// <param name="Counted">How many tensors are counted in <paramref name="Bytes"/>.</param>
+/// <param name="Unsized">The tensors whose size depends on values (data-dependent shapes), not counted.</param>
+/// <param name="Largest">The largest counted tensor, its dimensions and bytes.</param>
+internal sealed record ProbeFootprint(double Bytes, long Batch, int Counted, IReadOnlyList<string> Unsized, (string Name, long[] Dims, double Bytes) Largest)
+{
+    /// <summary>ONNX Runtime reports sizes as 32-bit integers; a size of 2³¹ or more arrives wrapped below −1.</summary>
+    private const long Wrap = 1L << 32;
+
+    /// <summary>Sizes the tensors of <paramref name="session"/> at <paramref name="batch"/>, where a dimension named in <paramref name="batchSymbols"/> is the batch axis.</summary>
+    public static ProbeFootprint Of(InferenceSession session, IReadOnlySet<string> batchSymbols, long batch)
+    {
+        var unsized = new List<string>();
+        var largest = (Name: string.Empty, Dims: Array.Empty<long>(), Bytes: 0.0);
+        var total = 0.0;
+        var counted = 0;
+        foreach (var (name, metadata) in session.InputMetadata.Concat(session.OutputMetadata))
+        {
+            var dims = metadata.IsTensor ? Dims(metadata, batchSymbols, batch) : null;
+            var elementBytes = metadata.IsTensor ? ElementBytes(metadata.ElementDataType) : 0;
+            if (dims is null || elementBytes == 0)
+            {
+                unsized.Add(name);
+                continue;
+            }
+
+            var bytes = dims.Aggregate((double)elementBytes, (a, d) => a * d);
+            total += bytes;
+            counted++;
+            if (bytes > largest.Bytes)
+            {
+                largest = (name, dims, bytes);
+            }
+        }
+
+        return new ProbeFootprint(total, batch, counted, unsized, largest);
+    }
+
+    /// <summary>"29.8 GiB" and so on, for messages.</summary>
+    public static string FormatBytes(double bytes) => bytes switch
+    {
+        >= 1L << 30 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1L << 30):0.#} GiB"),
+        >= 1L << 20 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1L << 20):0.#} MiB"),
+        >= 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024:0.#} KiB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes:0} bytes"),
+    };
+
+    /// <summary>The dimensions at <paramref name="batch"/>, or null when a size is only known at run time.</summary>
+    private static long[]? Dims(NodeMetadata metadata, IReadOnlySet<string> batchSymbols, long batch)
+    {
+        var dims = new long[metadata.Dimensions.Length];
+        for (var i = 0; i < dims.Length; i++)
+        {
+            var size = metadata.Dimensions[i];
+            var symbol = metadata.SymbolicDimensions[i];
+            dims[i] = size >= 0 ? size
+                : !string.IsNullOrEmpty(symbol) && batchSymbols.Contains(symbol) ? batch
+                : size < -1 ? size + Wrap
+                : -1;
+            if (dims[i] < 0)
+            {
+                return null;
+            }
+        }
+
+        return dims;
+    }
+
+    private static int ElementBytes(TensorElementType type) => type switch
+    {
+        TensorElementType.Float or TensorElementType.Int32 or TensorElementType.UInt32 => 4,
+        TensorElementType.Double or TensorElementType.Int64 or TensorElementType.UInt64 or TensorElementType.Complex64 => 8,
+        TensorElementType.Float16 or TensorElementType.BFloat16 or TensorElementType.Int16 or TensorElementType.UInt16 => 2,
+        TensorElementType.Bool or TensorElementType.Int8 or TensorElementType.UInt8 => 1,
+        TensorElementType.Complex128 => 16,
+        _ => 0,
+    };
+}
