@@ -12,9 +12,9 @@ namespace OnnxCd.Runtime.Graph;
 /// <param name="Bytes">The bytes of every tensor whose size inference determined.</param>
 /// <param name="Batch">The batch size the estimate is for (the probe's larger one).</param>
 /// <param name="Counted">How many tensors are counted in <paramref name="Bytes"/>.</param>
-/// <param name="Unsized">The tensors whose size depends on values (data-dependent shapes), not counted.</param>
+/// <param name="Unsized">How many tensors have a size that depends on values (data-dependent shapes): not counted.</param>
 /// <param name="Largest">The largest counted tensor, its dimensions and bytes.</param>
-internal sealed record ProbeFootprint(double Bytes, long Batch, int Counted, IReadOnlyList<string> Unsized, (string Name, long[] Dims, double Bytes) Largest)
+internal sealed record ProbeFootprint(double Bytes, long Batch, int Counted, int Unsized, (string Name, long[] Dims, double Bytes) Largest)
 {
     /// <summary>ONNX Runtime reports sizes as 32-bit integers; a size of 2³¹ or more arrives wrapped below −1.</summary>
     private const long Wrap = 1L << 32;
@@ -22,7 +22,7 @@ internal sealed record ProbeFootprint(double Bytes, long Batch, int Counted, IRe
     /// <summary>Sizes the tensors of <paramref name="session"/> at <paramref name="batch"/>, where a dimension named in <paramref name="batchSymbols"/> is the batch axis.</summary>
     public static ProbeFootprint Of(InferenceSession session, IReadOnlySet<string> batchSymbols, long batch)
     {
-        var unsized = new List<string>();
+        var unsized = 0;
         var largest = (Name: string.Empty, Dims: Array.Empty<long>(), Bytes: 0.0);
         var total = 0.0;
         var counted = 0;
@@ -32,7 +32,7 @@ internal sealed record ProbeFootprint(double Bytes, long Batch, int Counted, IRe
             var elementBytes = metadata.IsTensor ? ElementBytes(metadata.ElementDataType) : 0;
             if (dims is null || elementBytes == 0)
             {
-                unsized.Add(name);
+                unsized++;
                 continue;
             }
 

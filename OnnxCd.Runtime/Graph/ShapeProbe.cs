@@ -80,7 +80,7 @@ internal static class ShapeProbe
         throw new ModelException(
             $"Probing the shapes of '{model.Description}' would hold {ProbeFootprint.FormatBytes(footprint.Bytes)} "
             + $"(input {inputs}; {footprint.Counted} tensors, the largest '{largest}' {TensorShape.Format(dims)} of {ProbeFootprint.FormatBytes(bytes)}"
-            + (footprint.Unsized.Count > 0 ? $"; {footprint.Unsized.Count} more whose size depends on values" : string.Empty) + "), "
+            + (footprint.Unsized > 0 ? $"; {footprint.Unsized} more whose size depends on values" : string.Empty) + "), "
             + $"over the limit of {ProbeFootprint.FormatBytes(memoryLimit)}. If the declared size is wrong, fix the model; for a symbolic size give a smaller --input-size; "
             + "to probe this size anyway, raise the limit with --probe-memory.");
     }

@@ -127,6 +127,20 @@ public sealed class ShapeProbeTests
     }
 
     [Fact]
+    public void ProbeMemory_OfATensorOf2To31ElementsOrMore_IsCounted()
+    {
+        // ONNX Runtime reports sizes as 32-bit integers; 2^31 + 5 arrives as a negative number.
+        var g = new TestGraph();
+        var x = g.Input("x", [1, 1], dynamicBatch: true);
+        g.Output(g.Node("Expand", [x, g.Ints(1, (1L << 31) + 5)]));
+
+        var error = Assert.Throws<ModelException>(() => TensorShapes.Infer(g.Build(), g.InputDims));
+
+        Assert.Contains("would hold 16 GiB", error.Message, StringComparison.Ordinal);
+        Assert.Contains("[2,2147483653] of 16 GiB", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SizeThatDiffersFromAFixedDeclaredSize_IsRefusedBeforeTheProbe()
     {
         var g = new TestGraph();
