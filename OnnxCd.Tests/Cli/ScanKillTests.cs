@@ -8,9 +8,10 @@ namespace OnnxCd.Tests.Cli;
 
 /// <summary>
 /// Real kills: the onnxcd process is killed (SIGKILL) partway through a scan, once after a known
-/// number of records and then again and again at random moments (start-up, mid-batch, while the
-/// outputs are written), and --resume each time; the end is the same scores.csv and masks as one
-/// uninterrupted scan.
+/// number of records and then again and again at seeded random moments (start-up, mid-batch, while
+/// the outputs are written), and --resume each time; the end is the same scores.csv and masks as
+/// one uninterrupted scan. The moments are set by the scan's progress (records in the journal), not
+/// by the clock, so the same kills happen on a fast machine and on a busy one.
 /// </summary>
 public sealed class ScanKillTests(ScanKillTests.UninterruptedScan whole, ITestOutputHelper output) : IClassFixture<ScanKillTests.UninterruptedScan>
 {
@@ -49,16 +50,18 @@ public sealed class ScanKillTests(ScanKillTests.UninterruptedScan whole, ITestOu
         var folder = whole.Folder("killed-often");
         var random = new Random(20261125);
         var kills = new List<string>();
-        for (var run = 0; run < 8; run++)
+        for (var run = 0; ; run++)
         {
-            var journaledBefore = File.Exists(Path.Combine(folder, ScanJournal.JournalFile)) ? ScanJournal.ReadRecords(folder).Count : 0;
+            var before = Journaled(folder);
+            // Run 0 is killed at start-up, run 3 after the last record (the outputs are then being
+            // written), the others after 1 to 12 more records (the next batch is then running).
+            var more = run switch { 0 => 0, 3 => UninterruptedScan.Samples - before, _ => random.Next(1, 13) };
             using var process = CliProcess.Start(whole.Args(folder, "--resume"));
-            var delay = TimeSpan.FromMilliseconds(random.Next(200, 2500));
-            if (run < 7 && !process.WaitForExit(delay))
+            if (run < 7 && WaitForRecords(folder, process, before + more))
             {
                 process.Kill();
                 process.WaitForExit();
-                kills.Add($"after {delay.TotalMilliseconds} ms ({journaledBefore} records before)");
+                kills.Add($"after {Journaled(folder) - before} more records ({before} before)");
                 continue;
             }
 
@@ -76,16 +79,29 @@ public sealed class ScanKillTests(ScanKillTests.UninterruptedScan whole, ITestOu
     private static void KillAfter12Records(string folder, string[] args)
     {
         using var process = CliProcess.Start(args);
-        var clock = Stopwatch.StartNew();
-        while (ScanJournal.ReadRecords(folder).Count < 12 && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2))
-        {
-            Thread.Sleep(5);
-        }
-
-        Assert.False(process.HasExited, "the scan ended before it could be killed");
+        Assert.True(WaitForRecords(folder, process, 12), "the scan ended before it could be killed");
         process.Kill();
         process.WaitForExit();
     }
+
+    /// <summary>Waits until the journal holds <paramref name="records"/> records; false when the process ends first.</summary>
+    private static bool WaitForRecords(string folder, Process process, int records)
+    {
+        while (Journaled(folder) < records)
+        {
+            if (process.HasExited)
+            {
+                return false;
+            }
+
+            Thread.Sleep(5);
+        }
+
+        return !process.HasExited;
+    }
+
+    private static int Journaled(string folder) =>
+        File.Exists(Path.Combine(folder, ScanJournal.JournalFile)) ? ScanJournal.ReadRecords(folder).Count : 0;
 
     /// <summary>64 images scanned once without interruption: the outputs every killed scan must end with.</summary>
     public sealed class UninterruptedScan : IDisposable
