@@ -21,11 +21,16 @@ With --scansets, it instead runs the reference on the scan sets of the shipped b
 (onnx-models/scansets, weights from onnx-models/pytorch) and writes, under OUT/<attack>/, the noise
 (noise.npy float32 [100,N,1], seed 0) and for each mode the scores (l1_<mode>.npy) and AUROC
 (auroc.json); OnnxCd.Tests/Scanning/ShippedModelsTests.cs replays the noise and compares AUROCs.
+With --cache DIR (onnx-models/reference-scans in CI), the scores of each scan set are kept in
+DIR/<attack>/ under a key, the SHA-256 of everything they depend on (this script, the network's
+definition, the weights, the images and PyTorch's version): a later run with the same key reads them
+back instead of spending ~4 minutes a scan set, and any change to those inputs recomputes them.
 
 Usage: /usr/bin/python3 tools/reference_cd.py [--out DIR] [--seed 0] [--compare-reduction]
-       /usr/bin/python3 tools/reference_cd.py --scansets [--attacks blend,badnets,sig,wanet] [--modes logits,features,probs]
+       /usr/bin/python3 tools/reference_cd.py --scansets [--attacks blend,badnets,sig,wanet] [--modes logits,features,probs] [--cache DIR]
 """
 import argparse
+import hashlib
 import json
 import os
 import sys
@@ -168,35 +173,78 @@ def auroc(scores, poisoned):
 PROBS_ALPHA = 1e-4
 
 
+def cache_key(paths):
+    """SHA-256 over the files' contents and PyTorch's version: what a scan set's reference scores depend on."""
+    digest = hashlib.sha256(torch.__version__.encode())
+    for path in paths:
+        with open(path, "rb") as f:
+            digest.update(hashlib.sha256(f.read()).digest())
+    return digest.hexdigest()
+
+
+class ScoreCache:
+    """One scan set's reference scores kept under DIR/<attack>/: key.txt and l1_<mode>.npy; a missing folder caches nothing."""
+
+    def __init__(self, folder, key):
+        self.folder, self.key = folder, key
+        key_file = os.path.join(folder, "key.txt") if folder else None
+        self.valid = key_file is not None and os.path.exists(key_file) and open(key_file).read().strip() == key
+
+    def load(self, mode):
+        path = os.path.join(self.folder, f"l1_{mode}.npy") if self.valid else None
+        return np.load(path) if path and os.path.exists(path) else None
+
+    def store(self, mode, l1):
+        if not self.folder:
+            return
+        os.makedirs(self.folder, exist_ok=True)
+        if not self.valid:
+            for name in os.listdir(self.folder):
+                os.remove(os.path.join(self.folder, name))
+            with open(os.path.join(self.folder, "key.txt"), "w") as f:
+                f.write(self.key + "\n")
+            self.valid = True
+        np.save(os.path.join(self.folder, f"l1_{mode}.npy"), l1)
+
+
 def scan_sets(args):
     """The reference on each shipped scan set, with the noise it used, for OnnxCd to replay."""
     models = os.path.join(HERE, "..", "onnx-models")
     out = args.out if args.out != DEFAULT_OUT else os.path.join(HERE, "..", "OnnxCd.Tests", "TestData", "generated", "reference-scans")
     for attack in [a for a in args.attacks.split(",") if a]:
+        weights = os.path.join(models, "pytorch", f"fmnist-{attack}.pt")
+        images_path = os.path.join(models, "scansets", f"{attack}-images.npy")
         model = SmallCnn()
-        model.load_state_dict(torch.load(os.path.join(models, "pytorch", f"fmnist-{attack}.pt")))
+        model.load_state_dict(torch.load(weights))
         model.eval()
-        images = torch.from_numpy(np.load(os.path.join(models, "scansets", f"{attack}-images.npy"))).float().div(255).unsqueeze(1)
+        images = torch.from_numpy(np.load(images_path)).float().div(255).unsqueeze(1)
         poisoned = np.load(os.path.join(models, "scansets", f"{attack}-poison.npy"))
         noise = torch.rand(100, len(images), 1, generator=torch.Generator().manual_seed(0))
         folder = os.path.join(out, attack)
         os.makedirs(folder, exist_ok=True)
         np.save(os.path.join(folder, "noise.npy"), noise.numpy())
+        key = cache_key([os.path.abspath(__file__), os.path.join(HERE, "train_fmnist_cnn.py"), weights, images_path])
+        cache = ScoreCache(os.path.join(args.cache, attack) if args.cache else None, key)
         results = {}
         for mode in [m for m in args.modes.split(",") if m]:
             hp = dict(DEFAULTS["features" if mode == "features" else "logits"])
             if mode == "probs":
                 hp["alpha"] = PROBS_ALPHA
             forward = {"logits": lambda x: model(x), "probs": lambda x: model(x).softmax(1), "features": lambda x: model.features(x)}[mode]
-            l1 = []
-            for start in range(0, len(images), 250):
-                batch = slice(start, start + 250)
-                masks = cognitive_distillation(forward, images[batch], noise[:, batch], 100, hp["lr"], hp["alpha"], hp["beta"])
-                l1.append(masks.sum(dim=[1, 2, 3]).numpy())
-            l1 = np.concatenate(l1)
+            l1 = cache.load(mode)
+            source = f"cached, key {key[:12]}"
+            if l1 is None:
+                source = "computed"
+                l1 = []
+                for start in range(0, len(images), 250):
+                    batch = slice(start, start + 250)
+                    masks = cognitive_distillation(forward, images[batch], noise[:, batch], 100, hp["lr"], hp["alpha"], hp["beta"])
+                    l1.append(masks.sum(dim=[1, 2, 3]).numpy())
+                l1 = np.concatenate(l1)
+                cache.store(mode, l1)
             np.save(os.path.join(folder, f"l1_{mode}.npy"), l1)
             results[mode] = {"auroc": auroc(l1, poisoned), **hp}
-            print(f"{attack} {mode}: reference AUROC {results[mode]['auroc']:.4f}", flush=True)
+            print(f"{attack} {mode}: reference AUROC {results[mode]['auroc']:.4f} ({source})", flush=True)
         with open(os.path.join(folder, "auroc.json"), "w") as f:
             json.dump(results, f, indent=2)
 
@@ -210,6 +258,7 @@ def main():
     parser.add_argument("--scansets", action="store_true", help="run the reference on the shipped models' scan sets instead")
     parser.add_argument("--attacks", default="blend,badnets,sig,wanet")
     parser.add_argument("--modes", default="logits,features,probs")
+    parser.add_argument("--cache", help="with --scansets: keep and reuse each scan set's scores in CACHE/<attack>/, keyed by the SHA-256 of their inputs")
     parser.add_argument("--seed", type=int, default=0, help="seed of training, dither and noise")
     parser.add_argument("--compare-reduction", action="store_true", help="also run the original batch-mean form and print how far it is from the sum")
     args = parser.parse_args()
