@@ -155,7 +155,7 @@ public sealed class InputFuzzTests(ITestOutputHelper output)
 
     private void Report(FuzzOutcome outcome)
     {
-        output.WriteLine($"{outcome.Inputs} mutated inputs, the slowest {outcome.Slowest.TotalMilliseconds:F0} ms");
+        output.WriteLine($"{outcome.Inputs} mutated inputs");
         Assert.True(outcome.Failures.Count == 0, string.Join("\n\n", outcome.Failures));
         Assert.True(outcome.Inputs >= 20, $"only {outcome.Inputs} inputs were tried");
     }

@@ -30,9 +30,10 @@ public sealed class ModelFuzzTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Input 798 of seed 11, the shipped model declaring an input height of 1,000,000: its shape probe
-    /// used to allocate 15 GB and take 84 s. It is now refused from the declared shapes before it
-    /// runs, with exit 3, the input's dims, the limit and how to raise it, in a small real process.
+    /// Like input 798 of seed 11: the shipped model declaring an input height of 1,000,000, whose
+    /// shape probe used to allocate 15 GB. It is now refused from the declared shapes before it runs,
+    /// with exit 3, the input's dims, the limit and how to raise it (the time and memory this costs
+    /// are measured outside the tests: README, "Untrusted data").
     /// </summary>
     [Fact]
     public void MillionPixelHighInput_IsRefusedBeforeTheProbeRuns()
@@ -44,16 +45,11 @@ public sealed class ModelFuzzTests(ITestOutputHelper output)
         File.WriteAllBytes(path, proto.ToByteArray());
 
         var (code, text, _) = CliRunner.Run("inspect", path);
-        var (processCode, peak) = CliProcess.RunMeasuringPeak("inspect", path);
 
-        output.WriteLine($"inspect: exit {processCode}, peak resident memory {peak >> 20} MiB");
         Assert.Equal(3, code);
-        Assert.Equal(3, processCode);
         Assert.Contains("'input' [2,1,1000000,28] (declared [batch,1,1000000,28])", text, StringComparison.Ordinal);
         Assert.Contains("over the limit of 4 GiB", text, StringComparison.Ordinal);
         Assert.Contains("--probe-memory", text, StringComparison.Ordinal);
-        // The probe would hold 12.3 GiB; refused, the process holds what loading the runtime costs (about 75 MiB here).
-        Assert.True(peak < 500L << 20, $"peak resident memory {peak >> 20} MiB");
     }
 
     private void Fuzz(string name, int seed, int count, Func<Random, byte[]> make, bool distill)
@@ -80,7 +76,7 @@ public sealed class ModelFuzzTests(ITestOutputHelper output)
             }
         });
 
-        output.WriteLine($"{outcome.Inputs} mutated models, the slowest {outcome.Slowest.TotalMilliseconds:F0} ms");
+        output.WriteLine($"{outcome.Inputs} mutated models");
         Assert.True(outcome.Failures.Count == 0, string.Join("\n\n", outcome.Failures));
         Assert.True(outcome.Inputs >= 10, $"only {outcome.Inputs} models were tried");
     }
