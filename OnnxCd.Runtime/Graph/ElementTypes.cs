@@ -22,5 +22,16 @@ internal static class ElementTypes
         _ => type.ToString().ToLowerInvariant(),
     };
 
+    /// <summary>Bytes per element; 0 for types without a fixed size (string, and anything unknown).</summary>
+    public static int Bytes(DataType type) => type switch
+    {
+        DataType.Bool or DataType.Int8 or DataType.Uint8 => 1,
+        DataType.Float16 or DataType.Bfloat16 or DataType.Int16 or DataType.Uint16 => 2,
+        DataType.Float or DataType.Int32 or DataType.Uint32 => 4,
+        DataType.Double or DataType.Int64 or DataType.Uint64 or DataType.Complex64 => 8,
+        DataType.Complex128 => 16,
+        _ => 0,
+    };
+
     public static DataType FromOrt(TensorElementType type) => (DataType)(int)type;
 }

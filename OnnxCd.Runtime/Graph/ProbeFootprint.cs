@@ -1,20 +1,18 @@
 using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace OnnxCd.Runtime.Graph;
 
 /// <summary>
-/// What a shape probe run would hold at its largest batch: every input and every exposed tensor,
+/// What a shape probe run would hold at one batch size: every input and every exposed tensor,
 /// sized from the shapes ONNX Runtime infers when it loads the probe model (ONNX shape inference
 /// from the declared sizes and the attributes), before anything runs.
 /// </summary>
 /// <param name="Bytes">The bytes of every tensor whose size inference determined.</param>
-/// <param name="Batch">The batch size the estimate is for (the probe's larger one).</param>
 /// <param name="Counted">How many tensors are counted in <paramref name="Bytes"/>.</param>
 /// <param name="Unsized">How many tensors have a size that depends on values (data-dependent shapes): not counted.</param>
 /// <param name="Largest">The largest counted tensor, its dimensions and bytes.</param>
-internal sealed record ProbeFootprint(double Bytes, long Batch, int Counted, int Unsized, (string Name, long[] Dims, double Bytes) Largest)
+internal sealed record ProbeFootprint(double Bytes, int Counted, int Unsized, (string Name, long[] Dims, double Bytes) Largest)
 {
     /// <summary>ONNX Runtime reports sizes as 32-bit integers; a size of 2³¹ or more arrives wrapped below −1.</summary>
     private const long Wrap = 1L << 32;
@@ -28,9 +26,8 @@ internal sealed record ProbeFootprint(double Bytes, long Batch, int Counted, int
         var counted = 0;
         foreach (var (name, metadata) in session.InputMetadata.Concat(session.OutputMetadata))
         {
-            var dims = metadata.IsTensor ? Dims(metadata, batchSymbols, batch) : null;
-            var elementBytes = metadata.IsTensor ? ElementBytes(metadata.ElementDataType) : 0;
-            if (dims is null || elementBytes == 0)
+            var elementBytes = metadata.IsTensor ? ElementTypes.Bytes(ElementTypes.FromOrt(metadata.ElementDataType)) : 0;
+            if (elementBytes == 0 || Dims(metadata, batchSymbols, batch) is not { } dims)
             {
                 unsized++;
                 continue;
@@ -45,7 +42,7 @@ internal sealed record ProbeFootprint(double Bytes, long Batch, int Counted, int
             }
         }
 
-        return new ProbeFootprint(total, batch, counted, unsized, largest);
+        return new ProbeFootprint(total, counted, unsized, largest);
     }
 
     /// <summary>"29.8 GiB" and so on, for messages.</summary>
@@ -77,14 +74,4 @@ internal sealed record ProbeFootprint(double Bytes, long Batch, int Counted, int
 
         return dims;
     }
-
-    private static int ElementBytes(TensorElementType type) => type switch
-    {
-        TensorElementType.Float or TensorElementType.Int32 or TensorElementType.UInt32 => 4,
-        TensorElementType.Double or TensorElementType.Int64 or TensorElementType.UInt64 or TensorElementType.Complex64 => 8,
-        TensorElementType.Float16 or TensorElementType.BFloat16 or TensorElementType.Int16 or TensorElementType.UInt16 => 2,
-        TensorElementType.Bool or TensorElementType.Int8 or TensorElementType.UInt8 => 1,
-        TensorElementType.Complex128 => 16,
-        _ => 0,
-    };
 }

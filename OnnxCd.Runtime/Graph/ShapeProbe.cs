@@ -21,13 +21,15 @@ internal static class ShapeProbe
     private const int MaxIntValues = 4096;
     private const long MaxProbeElements = 1L << 28;
 
+    /// <summary>The larger batch size probed: what the probe holds at most, and what its memory is judged at.</summary>
+    private const int LargerBatch = 2;
+
     /// <summary>The symbol given to a dynamic batch axis that has none, so inference can follow it.</summary>
     private const string BatchSymbol = "onnxcd_probe_batch";
 
     public static TensorShapes Run(OnnxModel model, IReadOnlyDictionary<string, long[]> inputDims, long memoryLimit)
     {
         var graph = model.Proto.Graph;
-        var batchIsDynamic = graph.Input.Any(HasDynamicBatch);
         foreach (var input in graph.Input)
         {
             if (!inputDims.TryGetValue(input.Name, out var dims))
@@ -35,19 +37,19 @@ internal static class ShapeProbe
                 throw new ModelException($"Model '{model.Description}' has input '{input.Name}', but no size was given for it.");
             }
 
-            CheckInputSize(input, BatchDims(input, dims, batch: 2));
+            CheckInputSize(input, BatchDims(input, dims, LargerBatch));
         }
 
         var (probeModel, batchSymbols) = ProbeModel(model, inputDims);
         using var session = CreateSession(probeModel, model);
-        CheckFootprint(ProbeFootprint.Of(session, batchSymbols, batch: 2), model, inputDims, memoryLimit);
+        CheckFootprint(ProbeFootprint.Of(session, batchSymbols, LargerBatch), model, inputDims, memoryLimit);
         var (first, firstValues) = RunOnce(session, model, inputDims, batch: 1);
-        if (!batchIsDynamic)
+        if (batchSymbols.Count == 0)
         {
             return new TensorShapes(first, firstValues, "probe (fixed batch)");
         }
 
-        var (second, secondValues) = RunOnce(session, model, inputDims, batch: 2);
+        var (second, secondValues) = RunOnce(session, model, inputDims, LargerBatch);
         var values = firstValues
             .Where(kv => secondValues.TryGetValue(kv.Key, out var other) && other.AsSpan().SequenceEqual(kv.Value))
             .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
@@ -75,7 +77,7 @@ internal static class ShapeProbe
             return;
         }
 
-        var inputs = string.Join(", ", model.Proto.Graph.Input.Select(i => $"'{i.Name}' {TensorShape.Format(BatchDims(i, inputDims[i.Name], footprint.Batch))} (declared {ValueInfos.FormatDims(i)})"));
+        var inputs = string.Join(", ", model.Proto.Graph.Input.Select(i => $"'{i.Name}' {TensorShape.Format(BatchDims(i, inputDims[i.Name], LargerBatch))} (declared {ValueInfos.FormatDims(i)})"));
         var (largest, dims, bytes) = footprint.Largest;
         throw new ModelException(
             $"Probing the shapes of '{model.Description}' would hold {ProbeFootprint.FormatBytes(footprint.Bytes)} "
