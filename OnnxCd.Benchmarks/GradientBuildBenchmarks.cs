@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using OnnxCd.Runtime.Autodiff;
+using OnnxCd.Runtime.Execution;
 using OnnxCd.Runtime.Graph;
 
 namespace OnnxCd.Benchmarks;
@@ -17,12 +18,12 @@ public class GradientBuildBenchmarks
     {
         _model = ShippedModel.LoadClean();
         _inputDims = new() { ["input"] = [1, 1, 28, 28] };
-        _shapes = TensorShapes.Infer(_model, _inputDims);
+        _shapes = ModelProbe.Run(_model, _inputDims);
     }
 
     [Benchmark]
     public GradientModel BuildGradient() => GradientBuilder.Build(_model, GradientRequest.Vjp("input", "logits"), _shapes);
 
     [Benchmark]
-    public TensorShapes ProbeShapes() => TensorShapes.Infer(_model, _inputDims);
+    public TensorShapes ProbeShapes() => ModelProbe.Run(_model, _inputDims);
 }

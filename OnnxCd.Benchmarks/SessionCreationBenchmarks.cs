@@ -20,7 +20,7 @@ public class SessionCreationBenchmarks
     public void Setup() => _model = ShippedModel.LoadClean();
 
     [Benchmark]
-    public CdGraphs BuildGraphs() => CdGraphBuilder.Build(_model, new CdOptions(), s_dims);
+    public CdGraphs BuildGraphs() => CdGraphBuilder.Build(_model, CdGraphBuilder.ModelShapes(_model, new CdOptions(), s_dims), new CdOptions());
 
     [Benchmark]
     public int BuildGraphsAndCreateSessions()

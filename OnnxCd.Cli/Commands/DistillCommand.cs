@@ -4,7 +4,7 @@ using System.Text.Json;
 using CommandLine;
 using Microsoft.ML.OnnxRuntime;
 using OnnxCd.Runtime.Data;
-using OnnxCd.Runtime.Execution;
+using OnnxCd.Runtime.Distillation;
 using OnnxCd.Runtime.Graph;
 using OnnxCd.Runtime.Reporting;
 

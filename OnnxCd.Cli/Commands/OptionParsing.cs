@@ -1,5 +1,5 @@
 using System.Globalization;
-using OnnxCd.Runtime.Graph;
+using OnnxCd.Runtime.Execution;
 
 namespace OnnxCd.Cli.Commands;
 
@@ -29,7 +29,7 @@ internal static class OptionParsing
     {
         if (o.ProbeMemory is not { } text)
         {
-            return TensorShapes.DefaultProbeMemory;
+            return ModelProbe.DefaultMemoryLimit;
         }
 
         var trimmed = text.Trim();

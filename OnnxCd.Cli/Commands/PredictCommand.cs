@@ -41,7 +41,7 @@ internal static class PredictCommand
             throw new ModelException($"Model '{o.Model}' has {model.InputNames.Count} inputs [{string.Join(", ", model.InputNames)}]; predict feeds one image input.");
         }
 
-        var shapes = TensorShapes.Infer(model, new Dictionary<string, long[]> { [model.InputNames[0]] = shape }, OptionParsing.ProbeMemory(o));
+        var shapes = ModelProbe.Run(model, new Dictionary<string, long[]> { [model.InputNames[0]] = shape }, OptionParsing.ProbeMemory(o));
         var floats = model.OutputNames.Where(n => shapes[n].IsFloat).ToList();
         var name = o.Output ?? (floats.Count == 1 ? floats[0] : throw new ModelException($"Model '{o.Model}' has {floats.Count} float outputs [{string.Join(", ", floats)}]; choose one with --output."));
         if (!floats.Contains(name))

@@ -14,7 +14,7 @@ public static class GradientBuilder
     /// <summary>Builds the gradient model.</summary>
     /// <param name="model">The source model; it is not modified.</param>
     /// <param name="request">What to differentiate with respect to what.</param>
-    /// <param name="shapes">Shapes of the model's tensors (<see cref="TensorShapes.Infer"/>).</param>
+    /// <param name="shapes">Shapes of the model's tensors (found by running it: Execution's <c>ModelProbe.Run</c>).</param>
     /// <exception cref="GradientNotSupportedException">Some nodes on the path cannot be differentiated; all are listed.</exception>
     /// <exception cref="ModelException">A requested input or output does not exist or is not a float tensor.</exception>
     public static GradientModel Build(OnnxModel model, GradientRequest request, TensorShapes shapes)

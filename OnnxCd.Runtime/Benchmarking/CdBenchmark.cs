@@ -76,8 +76,8 @@ public static class CdBenchmark
     /// <summary>FLOPs of one step and of the reference pass at the batch of <paramref name="dims"/>.</summary>
     private static (double Step, double Reference) Flops(CdGraphs graphs, long[] dims, long probeMemory)
     {
-        var stepShapes = TensorShapes.Infer(graphs.Step, graphs.StepInputDims(dims), probeMemory);
-        var referenceShapes = TensorShapes.Infer(graphs.Reference, new Dictionary<string, long[]> { [graphs.Names.Image] = dims }, probeMemory);
+        var stepShapes = ModelProbe.Run(graphs.Step, graphs.StepInputDims(dims), probeMemory);
+        var referenceShapes = ModelProbe.Run(graphs.Reference, new Dictionary<string, long[]> { [graphs.Names.Image] = dims }, probeMemory);
         return (FlopCounter.Count(graphs.Step, stepShapes, dims[0]), FlopCounter.Count(graphs.Reference, referenceShapes, dims[0]));
     }
 }

@@ -3,6 +3,7 @@ using System.Reflection;
 using Onnx;
 using OnnxCd.Runtime.Autodiff;
 using OnnxCd.Runtime.Distillation;
+using OnnxCd.Runtime.Execution;
 using OnnxCd.Runtime.Graph;
 using DataType = Onnx.TensorProto.Types.DataType;
 
@@ -21,7 +22,7 @@ namespace OnnxCd.Runtime.Compilation;
 /// their weights are the subgraph's own initializers, and with weights read from the outer graph the
 /// plain kernels' last-bit differences flipped a max-pool tie and moved one of 16 masks by 0.05 after
 /// two steps (measured on the shipped model). The step-dependent Adam scalars are tables indexed by
-/// the iteration number, computed exactly as <c>onnxcd distill</c> computes them.
+/// the iteration number, from the same <see cref="AdamSchedule"/> as the managed step loop.
 /// </remarks>
 public static class CdCompiler
 {
@@ -35,13 +36,13 @@ public static class CdCompiler
     /// <param name="noise">Where the compiled model takes its noise colours from.</param>
     /// <param name="sourceSha256">The SHA-256 of the model file, recorded in the metadata.</param>
     /// <param name="target">The providers the compiled model must suit (<see cref="ProviderTarget.Cpu"/>: faster on the CPU provider, copies on CUDA).</param>
-    /// <param name="probeMemory">The most bytes each shape probe may hold (<see cref="TensorShapes.Infer"/>).</param>
-    /// <exception cref="ModelException">The model cannot be used for CD (see <see cref="CdGraphBuilder.Build"/>), or its compiled form would exceed 2 GiB.</exception>
-    public static OnnxModel Compile(OnnxModel model, CdOptions options, long[] imageDims, CompiledNoise noise, string sourceSha256, ProviderTarget target = ProviderTarget.Any, long probeMemory = TensorShapes.DefaultProbeMemory)
+    /// <param name="probeMemory">The most bytes each shape probe may hold (<see cref="ModelProbe.Run"/>).</param>
+    /// <exception cref="ModelException">The model cannot be used for CD (see <see cref="CdGraphBuilder.ModelShapes"/> and <see cref="CdGraphBuilder.Build"/>), or its compiled form would exceed 2 GiB.</exception>
+    public static OnnxModel Compile(OnnxModel model, CdOptions options, long[] imageDims, CompiledNoise noise, string sourceSha256, ProviderTarget target = ProviderTarget.Any, long probeMemory = ModelProbe.DefaultMemoryLimit)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
-        var graphs = CdGraphBuilder.Build(model, options, imageDims, target, probeMemory);
+        var graphs = CdGraphBuilder.Build(model, CdGraphBuilder.ModelShapes(model, options, imageDims, probeMemory), options, target);
         CheckSize(graphs, model.Description);
         var names = graphs.Names;
         var reference = graphs.Reference.Proto.Clone();
@@ -61,7 +62,7 @@ public static class CdCompiler
         var source = AddNoiseInput(outer, noise, image, batchSymbol);
 
         var thetaFinal = Loop(e, outer, step.Graph, graphs, options, maskShape, source, batchSymbol);
-        var mask = e.Mul(e.Add(e.Tanh(thetaFinal), e.Scalar(1, DataType.Float)), 0.5);
+        var mask = CdMask.Emit(e, thetaFinal);
         AddOutput(outer, e, mask, CompiledNames.Mask, batchSymbol);
         AddOutput(outer, e, e.ReduceSum(mask, [1, 2, 3], keepDims: false), CompiledNames.L1, batchSymbol);
         if (LogitsTensor(graphs, options) is { } logits)
@@ -123,10 +124,10 @@ public static class CdCompiler
         var theta0 = Filled(e, dims, options.InitialTheta, maskShape);
         var zeros = Filled(e, dims, 0, maskShape);
 
-        // Per step t (from 0): −lr/(1 − β₁^(t+1)) and √(1 − β₂^(t+1)), as the managed step loop computes them.
+        // Adam's step-dependent scalars as tables indexed by the iteration (which counts from 0, steps from 1).
         var steps = Enumerable.Range(1, options.Steps).ToArray();
-        var negStepSize = e.Constant(steps.Select(t => -(options.EffectiveLearningRate / (1 - Math.Pow(options.Beta1, t)))).ToArray(), [options.Steps], DataType.Float);
-        var correction = e.Constant(steps.Select(t => Math.Sqrt(1 - Math.Pow(options.Beta2, t))).ToArray(), [options.Steps], DataType.Float);
+        var negStepSize = e.Constant(steps.Select(t => AdamSchedule.NegStepSize(options, t)).ToArray(), [options.Steps], DataType.Float);
+        var correction = e.Constant(steps.Select(t => AdamSchedule.BiasCorrection2Sqrt(options, t)).ToArray(), [options.Steps], DataType.Float);
         var outerScope = outer.Input.Select(i => i.Name).Concat(outer.Initializer.Select(i => i.Name)).Concat(outer.Node.SelectMany(n => n.Output)).ToList();
         BuildBody(body, graphs, maskShape, source, negStepSize, correction, batchSymbol, outerScope);
         e.Reserve(body.Node.SelectMany(n => n.Output).Concat(body.Initializer.Select(i => i.Name)).Concat(body.Input.Select(i => i.Name)));

@@ -1,7 +1,7 @@
 using Onnx;
 using OnnxCd.Runtime.Autodiff;
 using OnnxCd.Runtime.Graph;
-using OnnxCd.Runtime.Graph.Validation;
+using OnnxCd.Runtime.Execution;
 using DataType = Onnx.TensorProto.Types.DataType;
 
 namespace OnnxCd.Runtime.Distillation;
@@ -20,81 +20,76 @@ namespace OnnxCd.Runtime.Distillation;
 /// </remarks>
 public static class CdGraphBuilder
 {
-    /// <summary>Builds the reference and step graphs for images of <paramref name="imageDims"/> ([N,C,H,W]; N does not matter unless the model fixes its batch size, which then wins).</summary>
+    /// <summary>
+    /// Checks that <paramref name="model"/> can be distilled with <paramref name="options"/> and runs
+    /// it once on the CPU (<see cref="ModelProbe"/>) to learn the shape of every tensor for images of
+    /// <paramref name="imageDims"/> ([N,C,H,W]; N does not matter unless the model fixes its batch
+    /// size, which then wins): what <see cref="Build"/> needs.
+    /// </summary>
     /// <param name="model">The classifier.</param>
     /// <param name="options">CD hyper-parameters.</param>
     /// <param name="imageDims">Image dimensions.</param>
-    /// <param name="target">The providers the step graph must run on: <see cref="ProviderTarget.Cpu"/> uses faster CPU-only kernels where there are some.</param>
-    /// <param name="probeMemory">The most bytes each shape probe may hold (<see cref="TensorShapes.Infer"/>).</param>
-    /// <exception cref="ModelException">The model cannot be used: its input is not one float32 image, a BatchNormalization is in training mode, the matched tensor is missing, a node cannot be differentiated, or probing its shapes would hold more than <paramref name="probeMemory"/>.</exception>
-    /// <exception cref="ArgumentException">The options do not fit the model (for example --mean with another channel count).</exception>
-    public static CdGraphs Build(OnnxModel model, CdOptions options, long[] imageDims, ProviderTarget target = ProviderTarget.Any, long probeMemory = TensorShapes.DefaultProbeMemory)
+    /// <param name="probeMemory">The most bytes the probe may hold (<see cref="ModelProbe.Run"/>).</param>
+    /// <exception cref="ModelException">The model cannot be used: its input is not one float32 image, a BatchNormalization is in training mode, or probing its shapes fails or would hold more than <paramref name="probeMemory"/>.</exception>
+    /// <exception cref="ArgumentException">The options do not fit the model (for example a normalisation with another channel count).</exception>
+    public static TensorShapes ModelShapes(OnnxModel model, CdOptions options, long[] imageDims, long probeMemory = ModelProbe.DefaultMemoryLimit)
     {
-        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(imageDims);
         options.Validate();
-        var input = SingleImageInput(model, imageDims);
-        if (model.DeclaredInputShape is [> 0 and var fixedBatch, ..])
-        {
-            imageDims = [fixedBatch, .. imageDims[1..]];
-        }
+        var signature = ModelSignature.Of(model);
+        var input = signature.ImageInput(imageDims);
+        CheckFits(signature, options, imageDims[1]);
+        return ModelProbe.Run(model, new Dictionary<string, long[]> { [input] = signature.WithFixedBatch(imageDims) }, probeMemory);
+    }
 
-        if (EvalMode.TrainingModeBatchNorms(model) is [_, ..] training)
-        {
-            throw new ModelException($"BatchNormalization node(s) {string.Join(", ", training)} of '{model.Description}' are in training mode (batch statistics): export the model in eval mode (model.eval()).");
-        }
+    /// <summary>Builds the reference and step graphs from the model's shapes (<see cref="ModelShapes"/>); runs nothing.</summary>
+    /// <param name="model">The classifier.</param>
+    /// <param name="shapes">The model's shapes at the image size (<see cref="ModelShapes"/>).</param>
+    /// <param name="options">CD hyper-parameters.</param>
+    /// <param name="target">The providers the step graph must run on: <see cref="ProviderTarget.Cpu"/> uses faster CPU-only kernels where there are some.</param>
+    /// <exception cref="ModelException">The model cannot be used: its input is not one float32 image, a BatchNormalization is in training mode, the matched tensor is missing, or a node cannot be differentiated.</exception>
+    /// <exception cref="ArgumentException">The options do not fit the model (for example a normalisation with another channel count).</exception>
+    public static CdGraphs Build(OnnxModel model, TensorShapes shapes, CdOptions options, ProviderTarget target = ProviderTarget.Any)
+    {
+        ArgumentNullException.ThrowIfNull(shapes);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var signature = ModelSignature.Of(model);
+        var input = signature.SingleInput("CD needs a model with one image input");
+        var imageShape = shapes[input].Shape;
+        signature.ImageInput(imageShape.ToArray());
+        CheckFits(signature, options, imageShape[1]);
 
-        if (options.Mean is { Count: var channels } && channels != imageDims[1])
-        {
-            throw new ArgumentException($"--mean/--std give {channels} values but the model input has {imageDims[1]} channels.");
-        }
-
-        var shapes = TensorShapes.Infer(model, new Dictionary<string, long[]> { [input] = imageDims }, probeMemory);
-        var matched = MatchedTensor(model, options, shapes);
+        var matched = MatchedTensor(signature, options, shapes);
         var names = PickNames(model);
         var context = new Context(model, options, input, matched, shapes, names);
 
         var logits = options.Mode == CdMode.Features ? LogitsOutput(model, options, shapes) : shapes[matched].Shape.Rank == 2 ? matched : null;
         var reference = BuildReference(context, logits);
-        var objective = BuildObjective(context, out var total);
-        var objectiveShapes = TensorShapes.Infer(objective, new Dictionary<string, long[]>
-        {
-            [names.Image] = imageDims,
-            [names.Target] = [imageDims[0], .. context.TargetInfo.Shape.Dims.Skip(1)],
-            [names.Theta] = [imageDims[0], 1, imageDims[2], imageDims[3]],
-            [names.Noise] = [imageDims[0], imageDims[1], 1, 1],
-        }, probeMemory);
+        var (objective, total, objectiveShapes) = BuildObjective(context);
         var gradient = GradientBuilder.Build(objective, GradientRequest.OfLoss(total, names.Theta) with { Target = target }, objectiveShapes);
         var step = AppendAdam(context, gradient, objectiveShapes[names.Theta]);
         var predictions = logits is null ? null : options.Mode == CdMode.Features ? names.Logits : names.Target;
-        return new CdGraphs(reference, objective, step, names, matched, context.ImageInfo.Shape, context.TargetInfo.Shape, predictions, gradient.Opset, gradient.BackwardNodeCount);
+        return new CdGraphs(reference, objective, objectiveShapes, step, names, matched, context.ImageInfo.Shape, context.TargetInfo.Shape, predictions, gradient.Opset, gradient.BackwardNodeCount);
     }
 
-    private static string SingleImageInput(OnnxModel model, long[] imageDims)
+    /// <summary>Refuses a model in training mode, and a normalisation for another channel count.</summary>
+    private static void CheckFits(ModelSignature signature, CdOptions options, long channels)
     {
-        if (model.InputNames.Count != 1)
+        if (signature.TrainingModeBatchNorms is [_, ..] training)
         {
-            throw new ModelException($"Model '{model.Description}' has {model.InputNames.Count} inputs [{string.Join(", ", model.InputNames)}]; CD needs a model with one image input.");
+            throw new ModelException($"BatchNormalization node(s) {string.Join(", ", training)} of '{signature.Model.Description}' are in training mode (batch statistics): export the model in eval mode (model.eval()).");
         }
 
-        var input = model.Proto.Graph.Input[0];
-        var type = (DataType)(input.Type?.TensorType?.ElemType ?? 0);
-        if (type != DataType.Float)
+        if (options.Mean is { Count: var count } && count != channels)
         {
-            throw new ModelException($"Input '{input.Name}' of '{model.Description}' is {ElementTypes.Name(type)}; CD needs a float32 image input [N,C,H,W].");
+            throw new ArgumentException($"--mean/--std give {count} values but the model input has {channels} channels.");
         }
-
-        if (imageDims.Length != 4)
-        {
-            throw new ModelException($"CD needs images [N,C,H,W]; input '{input.Name}' of '{model.Description}' was given {TensorShape.Format(imageDims)}.");
-        }
-
-        return input.Name;
     }
 
-    private static string MatchedTensor(OnnxModel model, CdOptions options, TensorShapes shapes)
+    private static string MatchedTensor(ModelSignature signature, CdOptions options, TensorShapes shapes)
     {
+        var model = signature.Model;
         if (options.Mode == CdMode.Features)
         {
             var feature = options.Feature ?? FeatureLocator.Find(model, shapes)?.Name
@@ -108,23 +103,15 @@ public static class CdGraphBuilder
             return feature;
         }
 
-        var floats = model.OutputNames.Where(o => shapes[o].IsFloat).ToList();
-        if (options.Output is { } output)
+        if (options.Output is not { } output)
         {
-            return floats.Contains(output)
-                ? output
-                : throw new ModelException($"Output '{output}' not found among the float outputs of '{model.Description}': [{string.Join(", ", floats)}]");
+            return signature.SingleFloatOutput(shapes, "choose the logits with --output");
         }
 
-        if (floats.Count == 0)
-        {
-            var outputs = string.Join(", ", model.OutputNames.Select(o => $"'{o}' {ElementTypes.Name(shapes[o].ElementType)}"));
-            throw new ModelException($"Model '{model.Description}' has no float output ({outputs}); CD matches the logits, so export the model up to its logits (before any ArgMax or TopK).");
-        }
-
-        return floats.Count == 1
-            ? floats[0]
-            : throw new ModelException($"Model '{model.Description}' has {floats.Count} float outputs [{string.Join(", ", floats)}]; choose the logits with --output.");
+        var floats = signature.FloatOutputs(shapes);
+        return floats.Contains(output)
+            ? output
+            : throw new ModelException($"Output '{output}' not found among the float outputs of '{model.Description}': [{string.Join(", ", floats)}]");
     }
 
     /// <summary>In CD-F, the model's logits for predicted labels: --output, or the only float output of rank 2; null when there is none.</summary>
@@ -214,8 +201,11 @@ public static class CdGraphBuilder
         return OnnxModel.Wrap(proto, c.Model.Description + " (CD reference)");
     }
 
-    /// <summary>(image, target, θ, noise) → per-sample objective, and their sum to differentiate.</summary>
-    private static OnnxModel BuildObjective(Context c, out string total)
+    /// <summary>
+    /// (image, target, θ, noise) → per-sample objective, and their sum to differentiate; with the
+    /// shapes of its tensors: the model's, and those of the nodes emitted around it.
+    /// </summary>
+    private static (OnnxModel Objective, string Total, TensorShapes Shapes) BuildObjective(Context c)
     {
         var (proto, e, batchSymbol) = Open(c);
         var imageShape = c.ImageInfo.Shape;
@@ -226,8 +216,8 @@ public static class CdGraphBuilder
         var noise = AddInput(proto, e, c.Names.Noise, new TensorInfo(DataType.Float, new TensorShape([imageShape[0], imageShape[1], 1, 1])), batchSymbol);
         var one = e.Scalar(1, DataType.Float);
 
-        // m = (tanh θ + 1) / 2;  x_cp = x·m + (1 − m)·δ
-        var mask = e.Mul(e.Add(e.Tanh(theta), one), 0.5);
+        // x_cp = x·m + (1 − m)·δ
+        var mask = CdMask.Emit(e, theta);
         var blended = e.Add(e.Mul(image, mask), e.Mul(e.Sub(one, mask), noise));
         var output = ThroughModel(c, e, blended);
 
@@ -246,9 +236,10 @@ public static class CdGraphBuilder
         var perSample = AddOutput(proto, e, loss, c.Names.Loss, batchSymbol);
         var sum = e.ReduceSum(perSample, [0], keepDims: false);
         proto.Graph.Output.Add(ValueInfos.Create(sum.Name, new TensorInfo(DataType.Float, new TensorShape([])), batchSymbol));
-        total = sum.Name;
         GraphPruning.Prune(proto.Graph);
-        return OnnxModel.Wrap(proto, c.Model.Description + " (CD objective)");
+        var inputs = new[] { image, target, theta, noise }.Select(i => KeyValuePair.Create(i.Name, new TensorInfo(i.ElementType, i.KnownShape)));
+        var shapes = c.Shapes.With(inputs.Concat(e.Emitted), c.Shapes.Source + ", and the CD nodes' own shapes");
+        return (OnnxModel.Wrap(proto, c.Model.Description + " (CD objective)"), sum.Name, shapes);
     }
 
     /// <summary>Σ over a sample of the squared differences of neighbours along <paramref name="axis"/> (0 when the axis has one element).</summary>

@@ -5,11 +5,12 @@ namespace OnnxCd.Runtime.Distillation;
 /// <summary>The two graphs CD runs: the reference forward pass (once per batch) and the optimisation step.</summary>
 public sealed class CdGraphs
 {
-    internal CdGraphs(OnnxModel reference, OnnxModel objective, OnnxModel step, CdNames names, string matched, TensorShape imageShape, TensorShape targetShape, string? predictions, long opset, int backwardNodes)
+    internal CdGraphs(OnnxModel reference, OnnxModel objective, TensorShapes objectiveShapes, OnnxModel step, CdNames names, string matched, TensorShape imageShape, TensorShape targetShape, string? predictions, long opset, int backwardNodes)
     {
         Predictions = predictions;
         Reference = reference;
         Objective = objective;
+        ObjectiveShapes = objectiveShapes;
         Step = step;
         Names = names;
         Matched = matched;
@@ -24,6 +25,9 @@ public sealed class CdGraphs
 
     /// <summary>(image, target, θ, noise) → per-sample objective: the step graph before differentiation and the Adam update.</summary>
     internal OnnxModel Objective { get; }
+
+    /// <summary>The shapes of <see cref="Objective"/>'s tensors, derived from the model's without running it.</summary>
+    internal TensorShapes ObjectiveShapes { get; }
 
     /// <summary>(image, target, θ, noise, Adam state, scalars) → (θ', m', v', per-sample loss): one step per run.</summary>
     public OnnxModel Step { get; }

@@ -1,5 +1,4 @@
 using OnnxCd.Runtime.Autodiff;
-using OnnxCd.Runtime.Graph;
 
 namespace OnnxCd.Runtime.Execution;
 
@@ -18,9 +17,16 @@ public sealed record ExecutionOptions
     /// <summary>How CUDA picks convolution algorithms; ONNX Runtime's exhaustive search unless set.</summary>
     public CudnnSearch CudnnSearch { get; init; }
 
-    /// <summary>The most bytes the shape probe may hold when the graphs are built (<see cref="TensorShapes.Infer"/>); 4 GiB unless set.</summary>
-    public long ProbeMemory { get; init; } = TensorShapes.DefaultProbeMemory;
+    /// <summary>The most bytes the shape probe may hold when the graphs are built (<see cref="ModelProbe.Run"/>); 4 GiB unless set.</summary>
+    public long ProbeMemory { get; init; } = ModelProbe.DefaultMemoryLimit;
 
     /// <summary>The backward nodes the device can take: the CPU-only kernels on the CPU, the portable ones otherwise (auto may still end on CUDA).</summary>
     public ProviderTarget Target => Device.Kind == DeviceKind.Cpu ? ProviderTarget.Cpu : ProviderTarget.Cuda;
+
+    /// <summary>The options to go on with after <paramref name="session"/> was created: these, or the CPU when <c>auto</c> fell back to it.</summary>
+    public ExecutionOptions FollowingFallback(CreatedSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return session.FallbackReason is null ? this : this with { Device = new DeviceSpec(DeviceKind.Cpu) };
+    }
 }

@@ -1,4 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
+using OnnxCd.Runtime.Autodiff;
+using OnnxCd.Runtime.Graph;
 
 namespace OnnxCd.Runtime.Execution;
 
@@ -38,6 +40,42 @@ public static class SessionFactory
         return new CreatedSession(Build(model, options, cuda: false, description), "CPUExecutionProvider", fallback);
     }
 
+    /// <summary>
+    /// Creates a session for a graph that depends on the providers that run it (a backward pass):
+    /// built by <paramref name="build"/> for the device's <see cref="ExecutionOptions.Target"/>, and
+    /// when <c>auto</c> falls back to the CPU, built again for the CPU (a backward built for CUDA
+    /// breaks max-pooling ties the other way there).
+    /// </summary>
+    /// <exception cref="ModelException">ONNX Runtime rejects the model.</exception>
+    /// <exception cref="InvalidOperationException">An explicit CUDA device cannot be used.</exception>
+    public static CreatedSession CreateForTarget(ExecutionOptions options, Func<ProviderTarget, OnnxModel> build)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(build);
+        var model = build(options.Target);
+        var created = Create(model.ToBytes(), options, model.Description);
+        if (created.FallbackReason is null)
+        {
+            return created;
+        }
+
+        created.Session.Dispose();
+        var cpu = options.FollowingFallback(created);
+        var rebuilt = build(cpu.Target);
+        return Create(rebuilt.ToBytes(), cpu, rebuilt.Description) with { FallbackReason = created.FallbackReason };
+    }
+
+    /// <summary>
+    /// A CPU session that runs <paramref name="model"/> as written: no graph optimisation, and only
+    /// fatal log lines (a model that fails here is reported once, through the exception).
+    /// </summary>
+    /// <exception cref="ModelException">ONNX Runtime rejects the model.</exception>
+    internal static InferenceSession CreateUnoptimised(byte[] model, string description)
+    {
+        using var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
+        return Open(model, sessionOptions, description, providerMayFail: false);
+    }
+
     private static InferenceSession Build(byte[] model, ExecutionOptions options, bool cuda, string description)
     {
         using var sessionOptions = new SessionOptions
@@ -58,11 +96,17 @@ public static class SessionFactory
             sessionOptions.AppendExecutionProvider_CUDA(cudaOptions);
         }
 
+        return Open(model, sessionOptions, description, providerMayFail: cuda);
+    }
+
+    /// <summary>Opens the session; ONNX Runtime's refusal becomes a <see cref="ModelException"/>, except a provider's failure to load where one may fail.</summary>
+    private static InferenceSession Open(byte[] model, SessionOptions sessionOptions, string description, bool providerMayFail)
+    {
         try
         {
             return new InferenceSession(model, sessionOptions);
         }
-        catch (OnnxRuntimeException e) when (!cuda || !IsProviderFailure(e))
+        catch (OnnxRuntimeException e) when (!providerMayFail || !IsProviderFailure(e))
         {
             throw new ModelException($"ONNX Runtime cannot load '{description}': {e.Message}", e);
         }

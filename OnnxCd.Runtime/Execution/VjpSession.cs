@@ -63,25 +63,16 @@ public sealed class VjpSession : IDisposable
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(inputDims);
         ArgumentNullException.ThrowIfNull(options);
-        if (model.InputNames.Count != 1)
+        var signature = ModelSignature.Of(model);
+        var input = signature.SingleInput("OnnxCd differentiates models with a single image input");
+        var shapes = ModelProbe.Run(model, new Dictionary<string, long[]> { [input] = inputDims }, options.ProbeMemory);
+        output ??= signature.SingleFloatOutput(shapes, "choose one with --output");
+        GradientModel gradient = null!;
+        var created = SessionFactory.CreateForTarget(options, target =>
         {
-            throw new ModelException($"Model '{model.Description}' has {model.InputNames.Count} inputs [{string.Join(", ", model.InputNames)}]; OnnxCd differentiates models with a single image input.");
-        }
-
-        var input = model.InputNames[0];
-        var shapes = TensorShapes.Infer(model, new Dictionary<string, long[]> { [input] = inputDims }, options.ProbeMemory);
-        output ??= SingleFloatOutput(model, shapes);
-        var gradient = GradientBuilder.Build(model, GradientRequest.Vjp(input, output) with { Target = options.Target }, shapes);
-        var created = SessionFactory.Create(gradient.Model.ToBytes(), options, gradient.Model.Description);
-        if (created.FallbackReason is not null)
-        {
-            // auto fell back to the CPU: the backward built for CUDA would break max-pooling ties the other way here.
-            created.Session.Dispose();
-            var cpu = options with { Device = new DeviceSpec(DeviceKind.Cpu) };
-            gradient = GradientBuilder.Build(model, GradientRequest.Vjp(input, output) with { Target = cpu.Target }, shapes);
-            created = SessionFactory.Create(gradient.Model.ToBytes(), cpu, gradient.Model.Description) with { FallbackReason = created.FallbackReason };
-        }
-
+            gradient = GradientBuilder.Build(model, GradientRequest.Vjp(input, output) with { Target = target }, shapes);
+            return gradient.Model;
+        });
         return new VjpSession(created, gradient, input, output, shapes);
     }
 
@@ -133,12 +124,4 @@ public sealed class VjpSession : IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => _session.Dispose();
-
-    private static string SingleFloatOutput(OnnxModel model, TensorShapes shapes)
-    {
-        var floats = model.OutputNames.Where(o => shapes[o].IsFloat).ToList();
-        return floats.Count == 1
-            ? floats[0]
-            : throw new ModelException($"Model '{model.Description}' has {floats.Count} float outputs [{string.Join(", ", floats)}]; choose one with --output.");
-    }
 }

@@ -14,6 +14,7 @@ internal sealed class GraphEmitter
     private readonly GraphProto _graph;
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TensorRef> _constants = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TensorInfo> _emitted = new(StringComparer.Ordinal);
 
     public GraphEmitter(GraphProto graph, long opset)
     {
@@ -45,6 +46,9 @@ internal sealed class GraphEmitter
         return name;
     }
 
+    /// <summary>The element type and shape of every tensor emitted so far whose shape the emitter knows.</summary>
+    public IReadOnlyDictionary<string, TensorInfo> Emitted => _emitted;
+
     /// <summary>Marks <paramref name="names"/> as taken, for example the names a subgraph must not shadow.</summary>
     public void Reserve(IEnumerable<string> names) => _names.UnionWith(names);
 
@@ -63,7 +67,7 @@ internal sealed class GraphEmitter
         {
             var output = k == 0 ? name : UniqueName($"{name}:{k}");
             node.Output.Add(output);
-            results.Add(new TensorRef(output, outputs[k].Type, outputs[k].Shape));
+            results.Add(Record(new TensorRef(output, outputs[k].Type, outputs[k].Shape)));
         }
 
         node.Attribute.AddRange(attributes);
@@ -79,7 +83,7 @@ internal sealed class GraphEmitter
         node.Input.Add(x.Name);
         node.Output.Add(name);
         _graph.Node.Add(node);
-        return x with { Name = name };
+        return Record(x with { Name = name });
     }
 
     /// <summary>Emits Identity(<paramref name="x"/>) writing to <paramref name="name"/>, a tensor the graph reads but nothing produces (a former graph input).</summary>
@@ -103,7 +107,7 @@ internal sealed class GraphEmitter
             var tensor = Tensors.Ints(values);
             tensor.Name = UniqueName("OnnxCd/const");
             _graph.Initializer.Add(tensor);
-            _constants[key] = constant = new TensorRef(tensor.Name, DataType.Int64, new TensorShape([values.Length]));
+            _constants[key] = constant = Record(new TensorRef(tensor.Name, DataType.Int64, new TensorShape([values.Length])));
         }
 
         return constant;
@@ -117,10 +121,20 @@ internal sealed class GraphEmitter
             var tensor = Tensors.Create(values, dims, type);
             tensor.Name = UniqueName("OnnxCd/const");
             _graph.Initializer.Add(tensor);
-            _constants[key] = constant = new TensorRef(tensor.Name, type, new TensorShape(dims));
+            _constants[key] = constant = Record(new TensorRef(tensor.Name, type, new TensorShape(dims)));
         }
 
         return constant;
+    }
+
+    private TensorRef Record(TensorRef x)
+    {
+        if (x.Shape is { } shape)
+        {
+            _emitted[x.Name] = new TensorInfo(x.ElementType, shape);
+        }
+
+        return x;
     }
 
     // ---- element-wise -------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Onnx;
 using OnnxCd.Runtime.Autodiff;
+using OnnxCd.Runtime.Execution;
 using OnnxCd.Runtime.Graph;
 using OnnxCd.Runtime.Graph.Validation;
 
@@ -12,18 +13,19 @@ public static class ModelInspector
     /// <summary>Inspects the model at <paramref name="path"/>.</summary>
     /// <param name="path">The .onnx file.</param>
     /// <param name="inputSize">Spatial size (for example [H, W]) for inputs whose spatial dimensions are symbolic; null to use the declared sizes.</param>
-    /// <param name="probeMemory">The most bytes the shape probe may hold (<see cref="TensorShapes.Infer"/>); beyond it the shapes are reported unknown, with the reason.</param>
+    /// <param name="probeMemory">The most bytes the shape probe may hold (<see cref="ModelProbe.Run"/>); beyond it the shapes are reported unknown, with the reason.</param>
     /// <exception cref="ModelException">The file cannot be read as an ONNX model.</exception>
-    public static ModelReport Inspect(string path, long[]? inputSize = null, long probeMemory = TensorShapes.DefaultProbeMemory)
+    public static ModelReport Inspect(string path, long[]? inputSize = null, long probeMemory = ModelProbe.DefaultMemoryLimit)
     {
         var model = OnnxModel.Load(path);
+        var signature = ModelSignature.Of(model);
         var graph = model.Proto.Graph;
         var warnings = new List<string>();
         TensorShapes? shapes = null;
         string shapeSource;
         try
         {
-            shapes = TensorShapes.Infer(model, graph.Input.ToDictionary(i => i.Name, i => ProbeDims(i, inputSize)), probeMemory);
+            shapes = ModelProbe.Run(model, signature.ConcreteInputDims(inputSize), probeMemory);
             shapeSource = shapes.Source;
         }
         catch (ModelException e)
@@ -40,13 +42,13 @@ public static class ModelInspector
             Producer = $"{model.Proto.ProducerName} {model.Proto.ProducerVersion}".Trim(),
             Inputs = graph.Input.Select(i => Summarise(i, shapes)).ToList(),
             Outputs = graph.Output.Select(o => Summarise(o, shapes)).ToList(),
-            BatchAxisDynamic = graph.Input.All(i => i.Type?.TensorType?.Shape?.Dim.FirstOrDefault() is { ValueCase: not TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue }),
+            BatchAxisDynamic = signature.BatchIsDynamic,
             OpHistogram = graph.Node.GroupBy(n => n.Domain is "" or "ai.onnx" ? n.OpType : $"{n.Domain}.{n.OpType}")
                 .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
             NodeCount = graph.Node.Count,
             Shapes = shapeSource,
             SoftmaxOutputs = SoftmaxOutputs(model),
-            TrainingModeBatchNorms = EvalMode.TrainingModeBatchNorms(model),
+            TrainingModeBatchNorms = signature.TrainingModeBatchNorms,
             Metadata = model.Proto.MetadataProps.ToDictionary(p => p.Key, p => p.Value),
         };
 
@@ -143,36 +145,5 @@ public static class ModelInspector
             : ValueInfos.FormatDims(value);
         var elementType = type is null ? "unknown" : ElementTypes.Name((TensorProto.Types.DataType)type.ElemType);
         return new TensorSummary(value.Name, elementType, declared, shapes?.Find(value.Name)?.Shape.ToString());
-    }
-
-    /// <summary>Concrete dims for the probe: batch 1, declared sizes, and <paramref name="inputSize"/> for the trailing symbolic ones.</summary>
-    private static long[] ProbeDims(ValueInfoProto input, long[]? inputSize)
-    {
-        var dims = input.Type?.TensorType?.Shape?.Dim.ToList()
-            ?? throw new ModelException($"Input '{input.Name}' declares no shape; give its size with --input-size.");
-        var result = new long[dims.Count];
-        for (var i = 0; i < dims.Count; i++)
-        {
-            var fromEnd = dims.Count - i;
-            if (dims[i].ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue && dims[i].DimValue > 0)
-            {
-                result[i] = dims[i].DimValue;
-            }
-            else if (i == 0)
-            {
-                result[i] = 1;
-            }
-            else if (inputSize is not null && fromEnd <= inputSize.Length)
-            {
-                result[i] = inputSize[^fromEnd];
-            }
-            else
-            {
-                var declared = string.Join(",", dims.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? d.DimValue.ToString(System.Globalization.CultureInfo.InvariantCulture) : d.DimParam));
-                throw new ModelException($"Input '{input.Name}' has symbolic size [{declared}]; give the spatial size with --input-size HxW.");
-            }
-        }
-
-        return result;
     }
 }

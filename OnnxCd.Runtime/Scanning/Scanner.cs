@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using OnnxCd.Runtime.Data.Sources;
 using OnnxCd.Runtime.Detection;
-using OnnxCd.Runtime.Execution;
+using OnnxCd.Runtime.Distillation;
 using OnnxCd.Runtime.Graph;
 
 namespace OnnxCd.Runtime.Scanning;
@@ -90,19 +90,15 @@ public static class Scanner
     /// <exception cref="ModelException">The input is not an image [N,C,H,W] with a fixed channel count, its size is symbolic and not given, or it is too large to be an image.</exception>
     public static ImageSpec ImageSpecOf(OnnxModel model, long[]? inputSize)
     {
-        var declared = model.DeclaredInputShape;
+        var signature = ModelSignature.Of(model);
+        var declared = signature.DeclaredInputShape;
         if (declared is not { Length: 4 } || declared[1] <= 0)
         {
             throw new ModelException($"Model '{model.Description}' declares input {(declared is null ? "without a shape" : TensorShape.Format(declared))}; CD needs images [N,C,H,W] with a fixed channel count.");
         }
 
-        var channels = declared[1];
-        long height = declared[2], width = declared[3];
-        if (height <= 0 || width <= 0)
-        {
-            (height, width) = inputSize is [var h, var w] ? (h, w) : throw new ModelException($"The input size of '{model.Description}' is symbolic; give --input-size HxW.");
-        }
-
+        var dims = signature.ConcreteDims(signature.Inputs[0], inputSize);
+        long channels = dims[1], height = dims[2], width = dims[3];
         if (channels > MaxChannels || height > MaxSide || width > MaxSide)
         {
             throw new ModelException($"'{model.Description}' takes images of {channels}×{height}×{width}; OnnxCd scans images of at most {MaxChannels} channels and {MaxSide}×{MaxSide} pixels.");

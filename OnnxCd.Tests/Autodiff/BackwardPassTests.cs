@@ -1,6 +1,6 @@
-using OnnxCd.Runtime;
 using OnnxCd.Runtime.Autodiff;
-using OnnxCd.Runtime.Graph;
+using OnnxCd.Runtime.Execution;
+using OnnxCd.Runtime;
 using OnnxCd.Tests.TestSupport;
 using static OnnxCd.Runtime.Graph.Attributes;
 using DataType = Onnx.TensorProto.Types.DataType;
@@ -59,7 +59,7 @@ public sealed class BackwardPassTests
         g.Output(g.Node("Add", [y, side]));
         g.Output(g.Node("Sin", [x]));
         var model = g.Build();
-        var shapes = TensorShapes.Infer(model, g.InputDims);
+        var shapes = ModelProbe.Run(model, g.InputDims);
 
         var gradient = GradientBuilder.Build(model, GradientRequest.Vjp("x", model.OutputNames[0]), shapes);
 
@@ -77,7 +77,7 @@ public sealed class BackwardPassTests
         g.Output(g.Node("Add", [y, offPath]));
         var model = g.Build();
 
-        var error = Assert.Throws<GradientNotSupportedException>(() => GradientBuilder.Build(model, GradientRequest.Vjp("x", model.OutputNames[0]), TensorShapes.Infer(model, g.InputDims)));
+        var error = Assert.Throws<GradientNotSupportedException>(() => GradientBuilder.Build(model, GradientRequest.Vjp("x", model.OutputNames[0]), ModelProbe.Run(model, g.InputDims)));
 
         Assert.Equal(["Cos", "Sin", "Atan"], error.Errors.Select(e => e.OpType));
         Assert.All(error.Errors, e => Assert.Equal(17, e.Opset));
@@ -96,7 +96,7 @@ public sealed class BackwardPassTests
         g.Output(g.Node("Conv", [x, weight]));
         var model = g.Build();
 
-        var error = Assert.Throws<GradientNotSupportedException>(() => GradientBuilder.Build(model, GradientRequest.Vjp("x", model.OutputNames[0]), TensorShapes.Infer(model, g.InputDims)));
+        var error = Assert.Throws<GradientNotSupportedException>(() => GradientBuilder.Build(model, GradientRequest.Vjp("x", model.OutputNames[0]), ModelProbe.Run(model, g.InputDims)));
 
         var conv = Assert.Single(error.Errors);
         Assert.Equal("Conv", conv.OpType);
@@ -111,7 +111,7 @@ public sealed class BackwardPassTests
         g.Output(g.Node("Gather", [g.Constant(Enumerable.Range(0, 30).Select(i => (double)i).ToArray(), [10, 3]), ids]));
         var model = g.Build();
 
-        var error = Assert.Throws<ModelException>(() => GradientBuilder.Build(model, GradientRequest.Vjp("ids", model.OutputNames[0]), TensorShapes.Infer(model, g.InputDims)));
+        var error = Assert.Throws<ModelException>(() => GradientBuilder.Build(model, GradientRequest.Vjp("ids", model.OutputNames[0]), ModelProbe.Run(model, g.InputDims)));
 
         Assert.Contains("'ids'", error.Message, StringComparison.Ordinal);
         Assert.Contains("floating-point", error.Message, StringComparison.Ordinal);
@@ -124,7 +124,7 @@ public sealed class BackwardPassTests
         g.Output(g.Node("Relu", [g.Input("x", [2])]));
         var model = g.Build();
 
-        var error = Assert.Throws<ModelException>(() => GradientBuilder.Build(model, GradientRequest.Vjp("x", "probs"), TensorShapes.Infer(model, g.InputDims)));
+        var error = Assert.Throws<ModelException>(() => GradientBuilder.Build(model, GradientRequest.Vjp("x", "probs"), ModelProbe.Run(model, g.InputDims)));
 
         Assert.Contains("'probs' not found", error.Message, StringComparison.Ordinal);
         Assert.Contains(model.OutputNames[0], error.Message, StringComparison.Ordinal);
@@ -165,7 +165,7 @@ public sealed class BackwardPassTests
         g.Output(g.Node("Relu", [g.Input("x", [2, 3])]));
         var model = g.Build();
 
-        var error = Assert.Throws<ModelException>(() => GradientBuilder.Build(model, GradientRequest.Vjp("x", model.OutputNames[0]), TensorShapes.Infer(model, g.InputDims)));
+        var error = Assert.Throws<ModelException>(() => GradientBuilder.Build(model, GradientRequest.Vjp("x", model.OutputNames[0]), ModelProbe.Run(model, g.InputDims)));
 
         Assert.Contains("opset 10", error.Message, StringComparison.Ordinal);
         Assert.Contains("opset_version=17", error.Message, StringComparison.Ordinal);
@@ -199,6 +199,6 @@ public sealed class BackwardPassTests
     private static GradientModel Build(TestGraph g, GradientRequest request)
     {
         var model = g.Build();
-        return GradientBuilder.Build(model, request, TensorShapes.Infer(model, g.InputDims));
+        return GradientBuilder.Build(model, request, ModelProbe.Run(model, g.InputDims));
     }
 }

@@ -1,4 +1,5 @@
 using OnnxCd.Runtime.Autodiff;
+using OnnxCd.Runtime.Execution;
 using OnnxCd.Runtime.Graph;
 using OnnxCd.Tests.TestSupport;
 using DataType = Onnx.TensorProto.Types.DataType;
@@ -58,7 +59,7 @@ internal static class GradCheck
     /// <summary>The gradient model the check runs: every float input differentiated, every float output given a cotangent.</summary>
     public static (GradientModel Gradient, TensorShapes Shapes, string[] Wrt, string[] Outputs) Gradient(OnnxModel model, IReadOnlyDictionary<string, long[]> inputDims, ProviderTarget target)
     {
-        var shapes = TensorShapes.Infer(model, inputDims);
+        var shapes = ModelProbe.Run(model, inputDims);
         var wrt = model.InputNames.Where(n => shapes[n].IsFloat).ToArray();
         var outputs = model.OutputNames.Where(n => shapes[n].IsFloat).ToArray();
         return (GradientBuilder.Build(model, new GradientRequest { Wrt = wrt, Cotangents = outputs, Target = target }, shapes), shapes, wrt, outputs);

@@ -1,4 +1,5 @@
 using OnnxCd.Runtime.Autodiff;
+using OnnxCd.Runtime.Execution;
 using OnnxCd.Runtime.Graph;
 using OnnxCd.Tests.TestSupport;
 
@@ -28,7 +29,7 @@ public sealed class OnnxCheckerTests
                 continue;
             }
 
-            var shapes = TensorShapes.Infer(model, graph.InputDims);
+            var shapes = ModelProbe.Run(model, graph.InputDims);
             var request = new GradientRequest
             {
                 Wrt = model.InputNames.Where(n => shapes[n].IsFloat).ToArray(),
@@ -40,7 +41,7 @@ public sealed class OnnxCheckerTests
         }
 
         var shipped = OnnxModel.Load(Path.Combine(RepositoryPaths.OnnxModels, "fmnist-cnn-clean.onnx"));
-        var shippedShapes = TensorShapes.Infer(shipped, new Dictionary<string, long[]> { ["input"] = [1, 1, 28, 28] });
+        var shippedShapes = ModelProbe.Run(shipped, new Dictionary<string, long[]> { ["input"] = [1, 1, 28, 28] });
         var shippedGradient = dir.File("shipped.onnx");
         GradientBuilder.Build(shipped, GradientRequest.Vjp("input", "logits"), shippedShapes).Model.Save(shippedGradient);
         files.Add(shippedGradient);

@@ -15,7 +15,7 @@ public sealed class ProviderTargetTests
     {
         var model = ShippedSamples.Model();
         var (images, shape) = ShippedSamples.Many(5);
-        var shapes = TensorShapes.Infer(model, new Dictionary<string, long[]> { ["input"] = shape });
+        var shapes = ModelProbe.Run(model, new Dictionary<string, long[]> { ["input"] = shape });
         var random = new Random(7);
         var cotangent = Enumerable.Range(0, 5 * 10).Select(_ => random.NextDouble() - 0.5).ToArray();
         double[] Gradient(ProviderTarget target, out List<string> ops)
@@ -48,7 +48,7 @@ public sealed class ProviderTargetTests
     public void ReluBeforeMaxPool_IsMaskedAtThePooledSize_AndEmitsNothingItself(ProviderTarget target)
     {
         var model = ShippedSamples.Model();
-        var shapes = TensorShapes.Infer(model, new Dictionary<string, long[]> { ["input"] = [2, 1, 28, 28] });
+        var shapes = ModelProbe.Run(model, new Dictionary<string, long[]> { ["input"] = [2, 1, 28, 28] });
         var gradient = GradientBuilder.Build(model, GradientRequest.Vjp("input", "logits") with { Target = target }, shapes);
         var index = new GraphIndex(model.Proto.Graph);
         var emitted = gradient.Model.Proto.Graph.Node.Select(n => n.Name).ToList();
@@ -86,7 +86,7 @@ public sealed class ProviderTargetTests
         var x = g.Input("x", [1, 1, 2, 2]);
         g.Output(g.Node("MaxPool", [x], Attributes.Ints("kernel_shape", [2, 2]), Attributes.Ints("strides", [2, 2])));
         var model = g.Build();
-        var shapes = TensorShapes.Infer(model, g.InputDims);
+        var shapes = ModelProbe.Run(model, g.InputDims);
         var output = model.Proto.Graph.Output[0].Name;
         var gradient = GradientBuilder.Build(model, GradientRequest.Vjp("x", output) with { Target = target }, shapes);
         using var run = execution is null ? new OrtRun(gradient.Model) : new OrtRun(gradient.Model, execution);

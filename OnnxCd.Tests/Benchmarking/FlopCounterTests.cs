@@ -1,6 +1,6 @@
 using OnnxCd.Runtime.Benchmarking;
 using OnnxCd.Runtime.Distillation;
-using OnnxCd.Runtime.Graph;
+using OnnxCd.Runtime.Execution;
 using OnnxCd.Tests.TestSupport;
 
 namespace OnnxCd.Tests.Benchmarking;
@@ -14,7 +14,7 @@ public sealed class FlopCounterTests
     public void ForwardPass_CountsEveryConvAndGemm()
     {
         var model = ShippedSamples.Model();
-        var shapes = TensorShapes.Infer(model, new Dictionary<string, long[]> { ["input"] = [3, 1, 28, 28] });
+        var shapes = ModelProbe.Run(model, new Dictionary<string, long[]> { ["input"] = [3, 1, 28, 28] });
 
         Assert.Equal(3 * ForwardPerImage, FlopCounter.Count(model, shapes, 3));
     }
@@ -22,8 +22,8 @@ public sealed class FlopCounterTests
     [Fact]
     public void CdStep_CostsTwiceTheForwardPass_ItsBackwardIsOneConvTransposePerConv()
     {
-        var graphs = CdGraphBuilder.Build(ShippedSamples.Model(), new CdOptions(), [1, 1, 28, 28]);
-        var shapes = TensorShapes.Infer(graphs.Step, graphs.StepInputDims([5, 1, 28, 28]));
+        var graphs = CdGraphsFor.Model(ShippedSamples.Model(), new CdOptions(), [1, 1, 28, 28]);
+        var shapes = ModelProbe.Run(graphs.Step, graphs.StepInputDims([5, 1, 28, 28]));
 
         Assert.Equal(5 * 2 * ForwardPerImage, FlopCounter.Count(graphs.Step, shapes, 5));
     }

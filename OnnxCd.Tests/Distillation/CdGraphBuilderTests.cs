@@ -1,5 +1,6 @@
 using OnnxCd.Runtime;
 using OnnxCd.Runtime.Distillation;
+using OnnxCd.Runtime.Execution;
 using OnnxCd.Runtime.Graph;
 using OnnxCd.Tests.Autodiff;
 using OnnxCd.Tests.TestSupport;
@@ -13,20 +14,54 @@ public sealed class CdGraphBuilderTests
     private static readonly double[] s_weights = Enumerable.Range(0, 3 * 32).Select(i => Math.Sin(i * 0.7)).ToArray();
 
     /// <summary>A linear classifier over 2×4×4 images with 3 logits, small enough to compute by hand.</summary>
-    private static OnnxModel LinearModel()
+    private static OnnxModel LinearModel(bool dynamicBatch = true)
     {
         var g = new TestGraph();
-        var x = g.Input("input", [1, 2, 4, 4], dynamicBatch: true);
+        var x = g.Input("input", [1, 2, 4, 4], dynamicBatch);
         var flat = g.Node("Flatten", [x]);
         g.Output(g.Node("Gemm", [flat, g.Constant(s_weights, [3, 32]), g.Constant([0.1, -0.2, 0.3], [3])], Int("transB", 1)));
         return g.Build();
+    }
+
+    /// <summary>
+    /// The builder derives the objective's shapes from the model's probe and the CD nodes' own
+    /// shapes instead of running the objective; every tensor a probe of the objective finds must
+    /// have the same type, shape and (for small integer tensors) value.
+    /// </summary>
+    [Theory]
+    [InlineData("shipped", CdMode.Logits)]
+    [InlineData("shipped", CdMode.Probs)]
+    [InlineData("shipped", CdMode.Features)]
+    [InlineData("linear", CdMode.Logits)]
+    [InlineData("linear-fixed-batch", CdMode.Probs)]
+    public void ObjectiveShapes_AreThoseAProbeOfTheObjectiveFinds(string model, CdMode mode)
+    {
+        var onnx = model == "shipped" ? ShippedSamples.Model() : model == "linear" ? LinearModel() : LinearModel(dynamicBatch: false);
+        long[] dims = model == "shipped" ? [3, 1, 28, 28] : [1, 2, 4, 4];
+        var graphs = CdGraphsFor.Model(onnx, new CdOptions { Mode = mode }, dims);
+        var objectiveInputs = graphs.StepInputDims(dims).Where(kv => graphs.Objective.InputNames.Contains(kv.Key)).ToDictionary();
+        var probed = ModelProbe.Run(graphs.Objective, objectiveInputs);
+
+        var compared = 0;
+        foreach (var name in probed.Names)
+        {
+            Assert.Equal(probed[name], graphs.ObjectiveShapes.Find(name));
+            if (probed.IntValue(name) is { } value)
+            {
+                Assert.Equal(value, graphs.ObjectiveShapes.IntValue(name));
+            }
+
+            compared++;
+        }
+
+        Assert.True(compared > graphs.Objective.Proto.Graph.Node.Count, $"only {compared} tensors compared");
     }
 
     [Fact]
     public void StepLoss_MatchesTheObjectiveComputedByHand()
     {
         var options = new CdOptions { Alpha = 0.05, Beta = 2 };
-        var graphs = CdGraphBuilder.Build(LinearModel(), options, [1, 2, 4, 4]);
+        var graphs = CdGraphsFor.Model(LinearModel(), options, [1, 2, 4, 4]);
         var random = new Random(1);
         double[] Draw(int n) => Enumerable.Range(0, n).Select(_ => random.NextDouble()).ToArray();
         var (image, theta, noise, target) = (Draw(64), Draw(32).Select(v => (v * 4) - 2).ToArray(), Draw(4), Draw(6));
@@ -70,7 +105,7 @@ public sealed class CdGraphBuilderTests
     [Fact]
     public void ObjectiveGradient_MatchesFiniteDifferences()
     {
-        var graphs = CdGraphBuilder.Build(ShippedSamples.Model(), new CdOptions { Mode = CdMode.Features }, [1, 1, 28, 28]);
+        var graphs = CdGraphsFor.Model(ShippedSamples.Model(), new CdOptions { Mode = CdMode.Features }, [1, 1, 28, 28]);
         var names = graphs.Names;
         var dims = new Dictionary<string, long[]>
         {
@@ -93,7 +128,7 @@ public sealed class CdGraphBuilderTests
     public void AdamUpdate_FollowsPyTorchsFormula()
     {
         var options = new CdOptions();
-        var graphs = CdGraphBuilder.Build(LinearModel(), options, [1, 2, 4, 4]);
+        var graphs = CdGraphsFor.Model(LinearModel(), options, [1, 2, 4, 4]);
         var random = new Random(2);
         double[] Draw(int n, double scale) => Enumerable.Range(0, n).Select(_ => random.NextDouble() * scale).ToArray();
         var (m, v, theta) = (Draw(32, 0.01), Draw(32, 1e-4), Draw(32, 1));
@@ -141,8 +176,8 @@ public sealed class CdGraphBuilderTests
         var images = Enumerable.Range(0, 4 * 144).Select(_ => (float)random.NextDouble()).ToArray();
         long[] shape = [4, 1, 12, 12];
         var execution = new OnnxCd.Runtime.Execution.ExecutionOptions();
-        using var inside = OnnxCd.Runtime.Execution.CognitiveDistiller.Create(SmallNet(normalisesItself: true), new CdOptions { Steps = 20 }, shape, execution);
-        using var flags = OnnxCd.Runtime.Execution.CognitiveDistiller.Create(SmallNet(normalisesItself: false), new CdOptions { Steps = 20, Mean = [0.3f], Std = [0.2f] }, shape, execution);
+        using var inside = OnnxCd.Runtime.Distillation.CognitiveDistiller.Create(SmallNet(normalisesItself: true), new CdOptions { Steps = 20 }, shape, execution);
+        using var flags = OnnxCd.Runtime.Distillation.CognitiveDistiller.Create(SmallNet(normalisesItself: false), new CdOptions { Steps = 20, Mean = [0.3f], Std = [0.2f] }, shape, execution);
 
         var expected = inside.Distill(images, shape).Masks;
         var actual = flags.Distill(images, shape).Masks;
@@ -153,7 +188,7 @@ public sealed class CdGraphBuilderTests
     [Fact]
     public void FeatureThatIsNotATensor_ListsTheCandidates()
     {
-        var error = Assert.Throws<ModelException>(() => CdGraphBuilder.Build(ShippedSamples.Model(), new CdOptions { Mode = CdMode.Features, Feature = "nope" }, [1, 1, 28, 28]));
+        var error = Assert.Throws<ModelException>(() => CdGraphsFor.Model(ShippedSamples.Model(), new CdOptions { Mode = CdMode.Features, Feature = "nope" }, [1, 1, 28, 28]));
         Assert.Contains("'nope'", error.Message, StringComparison.Ordinal);
         Assert.Contains("/features/features.10/Relu_output_0", error.Message, StringComparison.Ordinal);
     }
@@ -161,7 +196,7 @@ public sealed class CdGraphBuilderTests
     [Fact]
     public void FeatureMode_DefaultsToTheMapBeforeGlobalPooling()
     {
-        var graphs = CdGraphBuilder.Build(ShippedSamples.Model(), new CdOptions { Mode = CdMode.Features }, [1, 1, 28, 28]);
+        var graphs = CdGraphsFor.Model(ShippedSamples.Model(), new CdOptions { Mode = CdMode.Features }, [1, 1, 28, 28]);
         Assert.Equal("/features/features.10/Relu_output_0", graphs.Matched);
         Assert.Equal("[?,32,7,7]", graphs.TargetShape.ToString());
     }

@@ -35,7 +35,7 @@ public sealed class ExportToolTests
         var scale = expected.Max(v => Math.Abs(v));
         Assert.True(actual.Zip(expected, (a, e) => Math.Abs(a - e)).Max() <= 1e-4 * Math.Max(1, scale), "ONNX Runtime's logits differ from PyTorch's");
 
-        var graphs = CdGraphBuilder.Build(onnx, new CdOptions { Mode = CdMode.Features }, [1, 3, 32, 32]);
+        var graphs = CdGraphsFor.Model(onnx, new CdOptions { Mode = CdMode.Features }, [1, 3, 32, 32]);
         Assert.Equal("features", graphs.Matched);
     }
 }

@@ -21,13 +21,9 @@ internal static class NormalizationRules
         g.SetInputGrad(0, g.E.Mul(g.Dy, perChannel));
     }
 
-    public static string? BatchNormalizationCheck(NodeView node)
-    {
-        var training = node.Int("training_mode", 0) != 0 || (node.Opset < 14 && Enumerable.Range(1, node.Node.Output.Count - 1).Any(node.HasOutput));
-        return training
-            ? "BatchNormalization is in training mode (batch statistics); export the model in eval mode (model.eval())"
-            : RuleChecks.OnlyInputs(node, 0) ?? (node.Input(0).KnownShape is { Rank: >= 2 } s && !s.IsDynamic(1) ? null : "the channel axis (1) of the input must have a fixed size");
-    }
+    public static string? BatchNormalizationCheck(NodeView node) => ModelSignature.IsTrainingBatchNorm(node.Node, node.Opset)
+        ? "BatchNormalization is in training mode (batch statistics); export the model in eval mode (model.eval())"
+        : RuleChecks.OnlyInputs(node, 0) ?? (node.Input(0).KnownShape is { Rank: >= 2 } s && !s.IsDynamic(1) ? null : "the channel axis (1) of the input must have a fixed size");
 
     /// <summary>
     /// LayerNormalization-17 over axes [axis, r) of n elements: x̂ = (x − μ)·ρ, y = x̂·scale + b.  With

@@ -1,7 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
-using OnnxCd.Runtime.Distillation;
 
-namespace OnnxCd.Runtime.Execution;
+namespace OnnxCd.Runtime.Distillation;
 
 /// <summary>
 /// Runs the CD step graph for one batch size. Every buffer is allocated once: the images and
@@ -93,8 +92,8 @@ internal sealed class StepLoop : IDisposable
         for (var step = 1; step <= options.Steps; step++)
         {
             noise.Fill(_noise, step - 1, samples, channels);
-            _negStepSize[0] = (float)-(options.EffectiveLearningRate / (1 - Math.Pow(options.Beta1, step)));
-            _correction[0] = (float)Math.Sqrt(1 - Math.Pow(options.Beta2, step));
+            _negStepSize[0] = (float)AdamSchedule.NegStepSize(options, step);
+            _correction[0] = (float)AdamSchedule.BiasCorrection2Sqrt(options, step);
             var binding = _bindings[current];
             if (_rebindHostInputs)
             {

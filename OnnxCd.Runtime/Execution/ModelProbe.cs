@@ -3,10 +3,13 @@ using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Onnx;
 
-namespace OnnxCd.Runtime.Graph;
+using OnnxCd.Runtime.Graph;
+
+namespace OnnxCd.Runtime.Execution;
 
 /// <summary>
-/// Finds the shape of every tensor by running the model once with batch 1 and once with batch 2,
+/// Runs a model to learn the element type and shape of every tensor (<see cref="TensorShapes"/>):
+/// once with batch 1 and once with batch 2,
 /// every intermediate exposed as an output. Dimensions that differ between the runs follow the
 /// batch and are marked dynamic. A model with a fixed batch size is run once. Integer tensors of
 /// up to <see cref="MaxIntValues"/> elements keep their values where both runs agree.
@@ -16,8 +19,15 @@ namespace OnnxCd.Runtime.Graph;
 /// when it loads the probe model (<see cref="ProbeFootprint"/>) and refuses a model beyond the
 /// caller's memory limit: a damaged or hostile declared size costs a message, not gigabytes.
 /// </remarks>
-internal static class ShapeProbe
+public static class ModelProbe
 {
+    /// <summary>
+    /// The most memory a probe may hold unless the caller allows more: 4 GiB. A classifier at
+    /// 224×224 holds far less (torchvision's ResNet-50: 203 MiB, VGG-16: 220 MiB, every tensor at
+    /// batch 2); the shipped model declaring 1,000,000×28 pixels would hold 12.3 GiB.
+    /// </summary>
+    public const long DefaultMemoryLimit = 4L << 30;
+
     private const int MaxIntValues = 4096;
     private const long MaxProbeElements = 1L << 28;
 
@@ -27,8 +37,22 @@ internal static class ShapeProbe
     /// <summary>The symbol given to a dynamic batch axis that has none, so inference can follow it.</summary>
     private const string BatchSymbol = "onnxcd_probe_batch";
 
-    public static TensorShapes Run(OnnxModel model, IReadOnlyDictionary<string, long[]> inputDims, long memoryLimit)
+    /// <summary>
+    /// Shapes for <paramref name="model"/> fed with inputs of the given concrete dimensions (batch
+    /// included; the probe varies the batch size of inputs whose first axis is symbolic).
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="inputDims">Concrete dimensions of every graph input, by name.</param>
+    /// <param name="memoryLimit">
+    /// The most bytes the probe may hold (its inputs and every tensor, at batch 2), judged from
+    /// the shapes ONNX shape inference gives before anything runs; a larger model is refused.
+    /// </param>
+    /// <exception cref="ModelException">The model cannot be run with these sizes, or probing it would hold more than <paramref name="memoryLimit"/>.</exception>
+    public static TensorShapes Run(OnnxModel model, IReadOnlyDictionary<string, long[]> inputDims, long memoryLimit = DefaultMemoryLimit)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(inputDims);
+        ArgumentOutOfRangeException.ThrowIfLessThan(memoryLimit, 1);
         var graph = model.Proto.Graph;
         foreach (var input in graph.Input)
         {
@@ -41,7 +65,7 @@ internal static class ShapeProbe
         }
 
         var (probeModel, batchSymbols) = ProbeModel(model, inputDims);
-        using var session = CreateSession(probeModel, model);
+        using var session = SessionFactory.CreateUnoptimised(probeModel, model.Description);
         CheckFootprint(ProbeFootprint.Of(session, batchSymbols, LargerBatch), model, inputDims, memoryLimit);
         var (first, firstValues) = RunOnce(session, model, inputDims, batch: 1);
         if (batchSymbols.Count == 0)
@@ -168,20 +192,6 @@ internal static class ShapeProbe
         }
 
         return (proto.ToByteArray(), batchSymbols);
-    }
-
-    private static InferenceSession CreateSession(byte[] probeModel, OnnxModel model)
-    {
-        // Fatal only: a model that fails here is reported through the ModelException, not twice.
-        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
-        try
-        {
-            return new InferenceSession(probeModel, options);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw new ModelException($"ONNX Runtime cannot load '{model.Description}': {e.Message}", e);
-        }
     }
 
     private static (Dictionary<string, TensorInfo> Infos, Dictionary<string, long[]> IntValues) RunOnce(InferenceSession session, OnnxModel model, IReadOnlyDictionary<string, long[]> inputDims, int batch)

@@ -1,7 +1,9 @@
 using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 
-namespace OnnxCd.Runtime.Graph;
+using OnnxCd.Runtime.Graph;
+
+namespace OnnxCd.Runtime.Execution;
 
 /// <summary>
 /// What a shape probe run would hold at one batch size: every input and every exposed tensor,

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 
-namespace OnnxCd.Runtime.Execution;
+namespace OnnxCd.Runtime.Distillation;
 
 /// <summary>
 /// One or more distillers, one per ONNX Runtime session (one per GPU, or several CPU sessions

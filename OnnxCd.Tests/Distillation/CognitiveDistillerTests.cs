@@ -4,7 +4,7 @@ using OnnxCd.Runtime.Distillation;
 using OnnxCd.Runtime.Execution;
 using OnnxCd.Tests.TestSupport;
 
-namespace OnnxCd.Tests.Execution;
+namespace OnnxCd.Tests.Distillation;
 
 public sealed class CognitiveDistillerTests
 {

@@ -1,15 +1,16 @@
 using Google.Protobuf;
 using Onnx;
-using OnnxCd.Runtime;
 using OnnxCd.Runtime.Autodiff;
+using OnnxCd.Runtime.Execution;
 using OnnxCd.Runtime.Graph;
+using OnnxCd.Runtime;
 using OnnxCd.Tests.Autodiff;
 using OnnxCd.Tests.TestSupport;
 using static OnnxCd.Runtime.Graph.Attributes;
 
-namespace OnnxCd.Tests.Graph;
+namespace OnnxCd.Tests.Execution;
 
-public sealed class ShapeProbeTests
+public sealed class ModelProbeTests
 {
     [Fact]
     public void SizesThatFollowTheBatch_AreDynamic()
@@ -21,7 +22,7 @@ public sealed class ShapeProbeTests
         g.Output(rows);
         g.Output(pooled);
 
-        var shapes = TensorShapes.Infer(g.Build(), g.InputDims);
+        var shapes = ModelProbe.Run(g.Build(), g.InputDims);
 
         Assert.Equal("[?,3,5]", shapes[x].Shape.ToString());
         Assert.Equal("[?,5]", shapes[rows].Shape.ToString());
@@ -35,7 +36,7 @@ public sealed class ShapeProbeTests
         var x = g.Input("x", [4, 3]);
         g.Output(g.Node("Relu", [x]));
 
-        var shapes = TensorShapes.Infer(g.Build(), g.InputDims);
+        var shapes = ModelProbe.Run(g.Build(), g.InputDims);
 
         Assert.True(shapes[x].Shape.IsStatic);
         Assert.Contains("fixed batch", shapes.Source, StringComparison.Ordinal);
@@ -73,7 +74,7 @@ public sealed class ShapeProbeTests
         g.Output(g.Node("Slice", [x, g.Ints(0), half, g.Ints(0)]));
         var model = g.Build();
 
-        var error = Assert.Throws<GradientNotSupportedException>(() => GradientBuilder.Build(model, GradientRequest.Vjp("x", model.OutputNames[0]), TensorShapes.Infer(model, g.InputDims)));
+        var error = Assert.Throws<GradientNotSupportedException>(() => GradientBuilder.Build(model, GradientRequest.Vjp("x", model.OutputNames[0]), ModelProbe.Run(model, g.InputDims)));
 
         Assert.Contains("must be a constant", Assert.Single(error.Errors).Reason, StringComparison.Ordinal);
     }
@@ -85,7 +86,7 @@ public sealed class ShapeProbeTests
         var x = g.Input("x", [2, 3]);
         g.Output(g.Node("Reshape", [x, g.Ints(4, 4)], Int("allowzero", 0)));
 
-        var error = Assert.Throws<ModelException>(() => TensorShapes.Infer(g.Build(), g.InputDims));
+        var error = Assert.Throws<ModelException>(() => ModelProbe.Run(g.Build(), g.InputDims));
 
         Assert.Contains("'x' [2,3]", error.Message, StringComparison.Ordinal);
     }
@@ -99,8 +100,8 @@ public sealed class ShapeProbeTests
         var model = g.Build();
 
         // x and the two Relu outputs at batch 2: 3 × 2·3·5 float32 = 360 bytes.
-        TensorShapes.Infer(model, g.InputDims, probeMemory: 360);
-        var error = Assert.Throws<ModelException>(() => TensorShapes.Infer(model, g.InputDims, probeMemory: 359));
+        ModelProbe.Run(model, g.InputDims, memoryLimit: 360);
+        var error = Assert.Throws<ModelException>(() => ModelProbe.Run(model, g.InputDims, memoryLimit: 359));
 
         Assert.Contains("would hold 360 bytes (input 'x' [2,3,5] (declared [N,3,5]); 3 tensors", error.Message, StringComparison.Ordinal);
         Assert.Contains("over the limit of 359 bytes", error.Message, StringComparison.Ordinal);
@@ -118,8 +119,8 @@ public sealed class ShapeProbeTests
         var model = OnnxModel.FromBytes(proto.ToByteArray(), "symbolic size");
 
         // 2 tensors × 2·2·H·W float32: 128 KiB at 64×64, 8 MiB at 512×512.
-        var small = TensorShapes.Infer(model, new Dictionary<string, long[]> { ["x"] = [1, 2, 64, 64] }, probeMemory: 128 << 10);
-        var error = Assert.Throws<ModelException>(() => TensorShapes.Infer(model, new Dictionary<string, long[]> { ["x"] = [1, 2, 512, 512] }, probeMemory: 128 << 10));
+        var small = ModelProbe.Run(model, new Dictionary<string, long[]> { ["x"] = [1, 2, 64, 64] }, memoryLimit: 128 << 10);
+        var error = Assert.Throws<ModelException>(() => ModelProbe.Run(model, new Dictionary<string, long[]> { ["x"] = [1, 2, 512, 512] }, memoryLimit: 128 << 10));
 
         Assert.Equal("[?,2,64,64]", small[x].Shape.ToString());
         Assert.Contains("would hold 8 MiB (input 'x' [2,2,512,512] (declared [N,2,H,W])", error.Message, StringComparison.Ordinal);
@@ -134,7 +135,7 @@ public sealed class ShapeProbeTests
         var x = g.Input("x", [1, 1], dynamicBatch: true);
         g.Output(g.Node("Expand", [x, g.Ints(1, (1L << 31) + 5)]));
 
-        var error = Assert.Throws<ModelException>(() => TensorShapes.Infer(g.Build(), g.InputDims));
+        var error = Assert.Throws<ModelException>(() => ModelProbe.Run(g.Build(), g.InputDims));
 
         Assert.Contains("would hold 16 GiB", error.Message, StringComparison.Ordinal);
         Assert.Contains("[2,2147483653] of 16 GiB", error.Message, StringComparison.Ordinal);
@@ -147,7 +148,7 @@ public sealed class ShapeProbeTests
         g.Input("x", [1, 3, 1_000_000], dynamicBatch: true);
         g.Output(g.Node("Relu", ["x"]));
 
-        var error = Assert.Throws<ModelException>(() => TensorShapes.Infer(g.Build(), new Dictionary<string, long[]> { ["x"] = [1, 3, 5] }));
+        var error = Assert.Throws<ModelException>(() => ModelProbe.Run(g.Build(), new Dictionary<string, long[]> { ["x"] = [1, 3, 5] }));
 
         Assert.Contains("Input 'x' of 'test graph (Relu)' is declared [N,3,1000000]; it cannot take [1,3,5] (dimension 2 is fixed at 1000000)", error.Message, StringComparison.Ordinal);
     }

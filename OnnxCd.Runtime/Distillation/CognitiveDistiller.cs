@@ -1,16 +1,8 @@
 using Microsoft.ML.OnnxRuntime;
-using OnnxCd.Runtime.Distillation;
+using OnnxCd.Runtime.Execution;
 using OnnxCd.Runtime.Graph;
 
-namespace OnnxCd.Runtime.Execution;
-
-/// <summary>The masks of a batch and their scores.</summary>
-/// <param name="Masks">The learned masks, [N,1,H,W], values in (0,1).</param>
-/// <param name="MaskShape">The dimensions of <paramref name="Masks"/>.</param>
-/// <param name="L1">Σ of each mask (the CD score; small means suspicious), [N].</param>
-/// <param name="Loss">The per-sample objective at the last step, [N].</param>
-/// <param name="Predicted">The model's predicted class for each unmasked image, or null when it has no single logits output.</param>
-public sealed record CdResult(float[] Masks, long[] MaskShape, float[] L1, float[] Loss, long[]? Predicted);
+namespace OnnxCd.Runtime.Distillation;
 
 /// <summary>
 /// Cognitive Distillation on ONNX Runtime for one model: the graphs are built and the sessions
@@ -68,18 +60,16 @@ public sealed class CognitiveDistiller : IDisposable
     {
         ArgumentNullException.ThrowIfNull(execution);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        var graphs = CdGraphBuilder.Build(model, options, imageDims, execution.Target, execution.ProbeMemory);
+        var shapes = CdGraphBuilder.ModelShapes(model, options, imageDims, execution.ProbeMemory);
+        var graphs = CdGraphBuilder.Build(model, shapes, options, execution.Target);
         var reference = SessionFactory.Create(graphs.Reference.ToBytes(), execution, graphs.Reference.Description);
         try
         {
-            if (execution.Device.Kind == DeviceKind.Auto && reference.FallbackReason is not null)
+            var step = SessionFactory.CreateForTarget(execution.FollowingFallback(reference), target =>
             {
-                // CUDA did not load: the step graph runs on the CPU, so it may use the CPU-only kernels.
-                execution = execution with { Device = new DeviceSpec(DeviceKind.Cpu) };
-                graphs = CdGraphBuilder.Build(model, options, imageDims, execution.Target, execution.ProbeMemory);
-            }
-
-            var step = SessionFactory.Create(graphs.Step.ToBytes(), execution, graphs.Step.Description);
+                graphs = target == execution.Target ? graphs : CdGraphBuilder.Build(model, shapes, options, target);
+                return graphs.Step;
+            });
             return new CognitiveDistiller(graphs, options, reference, step with { FallbackReason = reference.FallbackReason }, noise ?? NoiseSource.Seeded(options.Seed), batchSize);
         }
         catch
@@ -151,7 +141,7 @@ public sealed class CognitiveDistiller : IDisposable
                 double sum = 0;
                 for (var p = 0; p < perMask; p++)
                 {
-                    var m = (MathF.Tanh(theta[(i * perMask) + p]) + 1) / 2;
+                    var m = CdMask.Of(theta[(i * perMask) + p]);
                     masks[((start + i) * perMask) + p] = m;
                     sum += m;
                 }
