@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Onnx;
+using OnnxCd.Runtime.Data;
 using OnnxCd.Runtime.Graph;
-using OnnxCd.Runtime.Reporting;
 using DataType = Onnx.TensorProto.Types.DataType;
 
 namespace OnnxCd.Runtime.Compilation;

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using OnnxCd.Runtime.Detection;
-using OnnxCd.Runtime.Scanning;
 
 namespace OnnxCd.Runtime.Reporting;
 
@@ -27,31 +25,32 @@ public static class HtmlReport
         """;
 
     /// <summary>The page for a finished scan.</summary>
-    public static string Render(ScanSummary summary, IReadOnlyList<double> scores, IReadOnlyList<bool> flagged, IReadOnlyList<bool>? poisoned, DetectionMetrics? metrics, IReadOnlyList<GridSample> grid, IReadOnlyList<GroupMask> groups, IReadOnlyList<ScanError> errors)
+    public static string Render(ScanReport report)
     {
-        ArgumentNullException.ThrowIfNull(summary);
+        ArgumentNullException.ThrowIfNull(report);
         var html = new StringBuilder();
-        var s = summary.Scan;
+        var s = report;
+        var (scores, flagged, poisoned, metrics, grid, groups, errors) = (report.Scores, report.FlaggedSamples, report.Poisoned, report.Curve, report.Grid, report.Groups, report.Errors);
         html.Append($"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>OnnxCd scan: {E(Path.GetFileName(s.Model))} on {E(Path.GetFileName(s.Data))}</title><style>{Style}</style></head><body>");
         html.Append($"<h1>OnnxCd scan</h1><p class=\"muted\">Cognitive Distillation (Huang et al., ICLR 2023) of <code>{E(s.Data)}</code> with <code>{E(s.Model)}</code></p>");
-        html.Append($"<p class=\"lead\">{Lead(summary)}</p>");
+        html.Append($"<p class=\"lead\">{Lead(report)}</p>");
 
         html.Append("<h2>What was scanned, and how</h2><table>");
         Row(html, "Model", $"<code>{E(s.Model)}</code><br><span class=\"muted\">sha256 {s.ModelSha256}</span>");
-        Row(html, "Data", $"<code>{E(s.Data)}</code>: {E(summary.DataDescription)}; samples {s.SliceStart}–{s.SliceEnd - 1} of {s.Count}" + (s.Shard is null ? string.Empty : $" (shard {E(s.Shard)})"));
+        Row(html, "Data", $"<code>{E(s.Data)}</code>: {E(report.DataDescription)}; samples {s.SliceStart}–{s.SliceEnd - 1} of {s.Count}" + (s.Shard is null ? string.Empty : $" (shard {E(s.Shard)})"));
         Row(html, "Image size", string.Join("×", s.Image));
         Row(html, "CD settings", E(s.Cd));
-        Row(html, "Rule", $"flag when L1 &lt; {summary.Threshold.Value.ToString("G6", CultureInfo.InvariantCulture)}: {E(summary.Threshold.Rule)}");
-        Row(html, "Runs", string.Join("<br>", summary.Runs.Select(r => E(string.Create(CultureInfo.InvariantCulture, $"{r.Scanned} samples in {r.Seconds:F1} s on {r.Provider}, batch {r.BatchSize}")))) + $"<br><span class=\"muted\">ONNX Runtime {E(summary.OnnxRuntime)}</span>");
+        Row(html, "Rule", $"flag when L1 &lt; {report.Threshold.Value.ToString("G6", CultureInfo.InvariantCulture)}: {E(report.Threshold.Rule)}");
+        Row(html, "Runs", string.Join("<br>", report.Runs.Select(r => E(string.Create(CultureInfo.InvariantCulture, $"{r.Scanned} samples in {r.Seconds:F1} s on {r.Provider}, batch {r.BatchSize}")))) + $"<br><span class=\"muted\">ONNX Runtime {E(report.OnnxRuntime)}</span>");
         html.Append("</table>");
 
         html.Append("<h2>Scores</h2><p>Each sample's score is the L1 norm of its learned mask: the number of pixels the model needs to keep its output. Backdoored samples need few, so <b>small scores are suspicious</b>.</p>");
         var groupsForHistogram = poisoned is null
             ? new List<(string, IReadOnlyList<double>, string)> { ("not flagged", Pick(scores, flagged, false), "#1f77b4"), ("flagged", Pick(scores, flagged, true), "#ff7f0e") }
             : [("clean", Pick(scores, poisoned, false), "#1f77b4"), ("poisoned", Pick(scores, poisoned, true), "#d62728")];
-        html.Append(Img(Plots.Histogram(groupsForHistogram, summary.Threshold.Value, poisoned is null ? "Mask L1 of flagged and other samples" : "Mask L1 of clean and poisoned samples (ground truth)"), "score histogram"));
+        html.Append(Img(Plots.Histogram(groupsForHistogram, report.Threshold.Value, poisoned is null ? "Mask L1 of flagged and other samples" : "Mask L1 of clean and poisoned samples (ground truth)"), "score histogram"));
 
-        if (summary.Metrics is { } m && metrics is not null)
+        if (report.Metrics is { } m && metrics is not null)
         {
             html.Append($"<h2>Against ground truth</h2><p>{E(m.Truth)}; {m.Poisoned} poisoned and {m.Clean} clean samples scored.</p><table>");
             Row(html, "AUROC", F(m.Auroc));
@@ -66,18 +65,18 @@ public static class HtmlReport
             html.Append("</table>").Append(Img(Plots.Roc(metrics), "ROC curve"));
         }
 
-        if (summary.Classes.Count > 0)
+        if (report.Classes.Count > 0)
         {
-            html.Append($"<h2>Classes (by {E(summary.ClassesBy!)})</h2>");
-            if (summary.SuspectedTarget is { } t)
+            html.Append($"<h2>Classes (by {E(report.ClassesBy!)})</h2>");
+            if (report.SuspectedTarget is { } t)
             {
                 html.Append($"<p>Suspected target class: <b>{E(t.Class.Name)}</b>: {P(t.FlaggedRate)} of its samples are flagged against {P(t.OverallRate)} overall, and it holds {P(t.ShareOfFlagged)} of all flagged samples ({t.ExcessFlagged:F0} more than its size predicts).</p>");
             }
 
             html.Append("<table><tr><th>class</th><th>samples</th><th>flagged</th><th>flagged rate</th><th>mean L1</th><th>median L1</th>" + (poisoned is null ? string.Empty : "<th>poisoned</th>") + "</tr>");
-            foreach (var c in summary.Classes)
+            foreach (var c in report.Classes)
             {
-                var target = summary.SuspectedTarget?.Class.Class == c.Class ? " class=\"target\"" : string.Empty;
+                var target = report.SuspectedTarget?.Class.Class == c.Class ? " class=\"target\"" : string.Empty;
                 html.Append($"<tr{target}><td>{E(c.Name)}</td><td class=\"num\">{c.Samples}</td><td class=\"num\">{c.Flagged}</td><td class=\"num\">{P(c.FlaggedRate)}</td><td class=\"num\">{c.MeanScore:F1}</td><td class=\"num\">{c.MedianScore:F1}</td>" + (c.Poisoned is { } p ? $"<td class=\"num\">{p}</td>" : string.Empty) + "</tr>");
             }
 
@@ -87,7 +86,7 @@ public static class HtmlReport
         Grid(html, "Most suspicious samples", "The smallest masks: image, mask, cognitive pattern x·m. A backdoor trigger shows as a small bright region the mask keeps.", grid.Where(g => g.MostSuspicious), s.Image);
         Grid(html, "Least suspicious samples", "The largest masks, for comparison.", grid.Where(g => !g.MostSuspicious), s.Image);
 
-        html.Append("<h2>Mean masks</h2><p>Where the model looks, on average, for each group (the paper's bias analysis). The unlearn and safe lists (<code>unlearn.txt</code>, <code>safe.txt</code>) hold the " + $"{summary.RankSplit["unlearn"]} most and {summary.RankSplit["safe"]} least suspicious samples by rank.</p><div class=\"groups\">");
+        html.Append("<h2>Mean masks</h2><p>Where the model looks, on average, for each group (the paper's bias analysis). The unlearn and safe lists (<code>unlearn.txt</code>, <code>safe.txt</code>) hold the " + $"{report.Unlearn} most and {report.Safe} least suspicious samples by rank.</p><div class=\"groups\">");
         foreach (var g in groups.Where(g => g.Count > 0))
         {
             html.Append($"<div class=\"group\"><img alt=\"{E(g.Name)}\" src=\"data:image/png;base64,{Convert.ToBase64String(MaskImages.EncodeMask(g.Mask, s.Image[1], s.Image[2]))}\"><br>{E(g.Name)}<br><span class=\"muted\">{g.Count} samples</span></div>");
@@ -110,11 +109,11 @@ public static class HtmlReport
             html.Append("</table>").Append(errors.Count > 100 ? $"<p class=\"muted\">The first 100 of {errors.Count}; all are in errors.csv.</p>" : string.Empty);
         }
 
-        html.Append($"<h2>Files</h2><p>{string.Join(", ", summary.Outputs.Select(o => $"<code>{E(o)}</code>"))}. Re-threshold with the raw scores in <code>scores.csv</code>.</p></body></html>");
+        html.Append($"<h2>Files</h2><p>{string.Join(", ", report.Outputs.Select(o => $"<code>{E(o)}</code>"))}. Re-threshold with the raw scores in <code>scores.csv</code>.</p></body></html>");
         return html.ToString();
     }
 
-    private static string Lead(ScanSummary s)
+    private static string Lead(ScanReport s)
     {
         var text = new StringBuilder($"{s.Scored} of {s.Samples} samples scored");
         if (s.Unreadable > 0)
@@ -136,13 +135,13 @@ public static class HtmlReport
         return text.ToString();
     }
 
-    private static void Grid(StringBuilder html, string title, string text, IEnumerable<GridSample> samples, int[] image)
+    private static void Grid(StringBuilder html, string title, string text, IEnumerable<ReportSample> samples, int[] image)
     {
         var (c, h, w) = (image[0], image[1], image[2]);
         html.Append($"<h2>{title}</h2><p>{text}</p><div class=\"grid\">");
         foreach (var g in samples)
         {
-            var r = g.Record;
+            var r = g;
             var caption = $"#{r.Index} <code>{E(r.Id)}</code> L1 {r.L1:F1}" + (r.Label is { } l ? $", label {l}" : string.Empty) + (r.Predicted is { } p ? $", predicted {p}" : string.Empty) + (g.Poisoned == true ? ", <b>poisoned</b>" : g.Poisoned == false ? ", clean" : string.Empty);
             html.Append($"<div class=\"cell{(g.Poisoned == true ? " poisoned" : string.Empty)}\">");
             foreach (var (png, alt) in new[] { (MaskImages.EncodeImage(g.Image, c, h, w), "image"), (MaskImages.EncodeMask(g.Mask, h, w), "mask"), (MaskImages.EncodePattern(g.Image, g.Mask, c, h, w), "pattern") })

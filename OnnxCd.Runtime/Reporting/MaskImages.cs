@@ -1,5 +1,6 @@
-using SixLabors.ImageSharp;
+using OnnxCd.Runtime.Data;
 using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp;
 
 namespace OnnxCd.Runtime.Reporting;
 

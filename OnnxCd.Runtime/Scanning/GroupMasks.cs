@@ -1,13 +1,11 @@
 using OnnxCd.Runtime.Data;
 using OnnxCd.Runtime.Detection;
+using OnnxCd.Runtime.Reporting;
 
 namespace OnnxCd.Runtime.Scanning;
 
-/// <summary>The mean mask of a group of samples: where the model looks for that group (the paper's bias analysis).</summary>
-/// <param name="Name">The group, for example "class 3 (Dress)", "flagged" or "poisoned".</param>
-/// <param name="Count">Samples in the group.</param>
-/// <param name="Mask">The mean mask [H,W].</param>
-public sealed record GroupMask(string Name, long Count, float[] Mask)
+/// <summary>The mean masks of groups of samples, for the report and group-masks.npy.</summary>
+internal static class GroupMasks
 {
     /// <summary>Mean masks per class, then of the flagged and the other samples, then (with truth) of the poisoned and the clean ones, read from the journal's uint8 masks.</summary>
     public static IReadOnlyList<GroupMask> Compute(string folder, ScanIdentity identity, IReadOnlyList<long> indices, IReadOnlyList<long>? classes, IReadOnlyList<ClassStatistics> statistics, IReadOnlyList<bool> flagged, IReadOnlyList<bool>? poisoned)
@@ -52,11 +50,3 @@ public sealed record GroupMask(string Name, long Count, float[] Mask)
         return groups.Select((g, k) => new GroupMask(g.Name, counts[k], sums[k].Select(v => counts[k] == 0 ? 0f : (float)(v / counts[k] / 255)).ToArray())).ToList();
     }
 }
-
-/// <summary>A sample shown in the report's grids.</summary>
-/// <param name="Record">Its scan result.</param>
-/// <param name="MostSuspicious">Whether it is among the most (else the least) suspicious.</param>
-/// <param name="Poisoned">Its ground truth, when known.</param>
-/// <param name="Image">Its pixels [C,H,W].</param>
-/// <param name="Mask">Its mask [H,W].</param>
-public sealed record GridSample(ScanRecord Record, bool MostSuspicious, bool? Poisoned, float[] Image, float[] Mask);

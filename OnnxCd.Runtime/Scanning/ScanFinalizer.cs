@@ -59,7 +59,7 @@ public static class ScanFinalizer
         var statistics = classes is null ? [] : ClassStatistics.Compute(classes, scores, flagged, poisoned, names);
         var order = SuspicionOrder.Of(scores, samples.Indices);
         var split = RankSplit.FromOrder(samples.Indices, order, settings.UnlearnFraction, settings.SafeFraction);
-        var groups = GroupMask.Compute(folder, identity, samples.Indices, classes, statistics, flagged, poisoned);
+        var groups = GroupMasks.Compute(folder, identity, samples.Indices, classes, statistics, flagged, poisoned);
 
         WriteScores(folder, samples, flagged, poisoned);
         AtomicFile.WriteAllLines(Path.Combine(folder, "unlearn.txt"), split.Unlearn.Select(i => i.ToString(CultureInfo.InvariantCulture)));
@@ -90,8 +90,48 @@ public static class ScanFinalizer
 
         AtomicFile.WriteAllText(Path.Combine(folder, "summary.json"), JsonSerializer.Serialize(new { Summary = summary, GroupMasks = groups.Select(g => g.Name) }, s_json));
         var grid = GridSamples(folder, identity, source, samples, order, poisoned, settings.GridSize);
-        AtomicFile.WriteAllText(Path.Combine(folder, "report.html"), HtmlReport.Render(summary, scores, flagged, poisoned, curve, grid, groups, errors));
+        AtomicFile.WriteAllText(Path.Combine(folder, "report.html"), HtmlReport.Render(Report(summary, scores, flagged, poisoned, curve, grid, groups, errors)));
         return summary;
+    }
+
+    /// <summary>What the report shows: the summary, the scores and the pictures.</summary>
+    private static ScanReport Report(ScanSummary summary, IReadOnlyList<double> scores, bool[] flagged, bool[]? poisoned, DetectionMetrics? curve, IReadOnlyList<ReportSample> grid, IReadOnlyList<GroupMask> groups, IReadOnlyList<ScanError> errors)
+    {
+        var scan = summary.Scan;
+        return new ScanReport
+        {
+            Model = scan.Model,
+            ModelSha256 = scan.ModelSha256,
+            Data = scan.Data,
+            DataDescription = summary.DataDescription,
+            SliceStart = scan.SliceStart,
+            SliceEnd = scan.SliceEnd,
+            Count = scan.Count,
+            Shard = scan.Shard,
+            Image = scan.Image,
+            Cd = scan.Cd,
+            OnnxRuntime = summary.OnnxRuntime,
+            Runs = summary.Runs.Select(r => new ReportRun(r.Provider, r.Scanned, r.Seconds, r.BatchSize)).ToList(),
+            Samples = summary.Samples,
+            Scored = summary.Scored,
+            Unreadable = summary.Unreadable,
+            Threshold = summary.Threshold,
+            Flagged = summary.Flagged,
+            Metrics = summary.Metrics,
+            Curve = curve,
+            ClassesBy = summary.ClassesBy,
+            Classes = summary.Classes,
+            SuspectedTarget = summary.SuspectedTarget,
+            Unlearn = summary.RankSplit["unlearn"],
+            Safe = summary.RankSplit["safe"],
+            Outputs = summary.Outputs,
+            Scores = scores,
+            FlaggedSamples = flagged,
+            Poisoned = poisoned,
+            Grid = grid,
+            Groups = groups,
+            Errors = errors.Select(e => new ReportError(e.Index, e.Id, e.Reason)).ToList(),
+        };
     }
 
     /// <summary>Classes by label when every scored sample has one, else by predicted label, else none.</summary>
@@ -116,7 +156,7 @@ public static class ScanFinalizer
     }
 
     /// <summary>The most and the least suspicious samples, with their images (read again from the data) and masks (from the journal).</summary>
-    private static IReadOnlyList<GridSample> GridSamples(string folder, ScanIdentity identity, DatasetSource source, ScoredSamples samples, int[] order, bool[]? poisoned, int size)
+    private static IReadOnlyList<ReportSample> GridSamples(string folder, ScanIdentity identity, DatasetSource source, ScoredSamples samples, int[] order, bool[]? poisoned, int size)
     {
         var indices = samples.Indices;
         var count = Math.Min(size, order.Length / 2);
@@ -140,7 +180,7 @@ public static class ScanFinalizer
         {
             var record = samples.Record(c.i);
             masks.ReadRows(record.Index - identity.SliceStart, 1, row);
-            return new GridSample(record, c.Item2, poisoned?[c.i], images[record.Index], row.Select(b => b / 255f).ToArray());
+            return new ReportSample(record.Index, record.Id, record.Label, record.Predicted, record.L1, c.Item2, poisoned?[c.i], images[record.Index], row.Select(b => b / 255f).ToArray());
         }).ToList();
     }
 }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using OnnxCd.Runtime.Reporting;
+using OnnxCd.Runtime.Data;
 
 namespace OnnxCd.Runtime.Scanning;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using OnnxCd.Runtime.Data;
-using OnnxCd.Runtime.Reporting;
 
 namespace OnnxCd.Runtime.Scanning;
 

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace OnnxCd.Runtime.Reporting;
+namespace OnnxCd.Runtime.Data;
 
 /// <summary>RFC 4180 fields: quoted when they hold a comma, quote or line break.</summary>
 public static class Csv

@@ -1,4 +1,4 @@
-namespace OnnxCd.Runtime.Reporting;
+namespace OnnxCd.Runtime.Data;
 
 /// <summary>Writes a file completely or not at all: to a temporary file beside it, then a rename.</summary>
 internal static class AtomicFile
