@@ -40,7 +40,7 @@ internal static class Program
         }
         catch (Exception e) when (ExitCodeOf(e) is var code)
         {
-            log.WriteLine($"onnxcd: {e.Message}");
+            log.WriteLine($"onnxcd: {SettingFlags.Message(e)}");
             if (options.Verbose)
             {
                 log.WriteLine(e);

@@ -11,18 +11,6 @@ namespace OnnxCd.Cli.Commands;
 /// <summary>Turns CD command-line options into validated library options, with messages that give the valid values.</summary>
 internal static class CdSetup
 {
-    /// <summary>The command-line flag of each <see cref="CdOptions"/> property that has one, for messages.</summary>
-    private static readonly Dictionary<string, string> s_flags = new(StringComparer.Ordinal)
-    {
-        [nameof(CdOptions.Steps)] = "--steps",
-        ["LearningRate"] = "--lr",
-        ["Alpha"] = "--alpha",
-        ["Beta"] = "--beta",
-        [nameof(CdOptions.Epsilon)] = "--eps",
-        [nameof(CdOptions.Mean)] = "--mean",
-        [nameof(CdOptions.Std)] = "--std",
-    };
-
     public static CdOptions Options(CdHyperParameterOptions o, OnnxModel model)
     {
         var mode = o.Mode.ToLowerInvariant() switch
@@ -47,16 +35,7 @@ internal static class CdSetup
             Mean = mean,
             Std = std,
         };
-        try
-        {
-            options.Validate();
-        }
-        catch (ArgumentOutOfRangeException e)
-        {
-            var message = e.Message.Split(" (Parameter")[0];
-            throw new UsageException(s_flags.TryGetValue(e.ParamName ?? string.Empty, out var flag) ? message.Replace($"{e.ParamName} =", flag, StringComparison.Ordinal) : message);
-        }
-
+        options.Validate();
         return options;
     }
 

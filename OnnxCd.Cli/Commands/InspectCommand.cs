@@ -57,7 +57,7 @@ internal static class InspectCommand
         }
 
         Line("Batch axis", r.BatchAxisDynamic ? "dynamic" : "fixed");
-        Line("Shapes", r.Shapes);
+        Line("Shapes", r.ShapesUnknownBecause is { } why ? "unknown: " + SettingFlags.Message(why) : r.Shapes);
         Line($"Ops", $"{r.NodeCount} nodes: " + string.Join(", ", r.OpHistogram.Select(kv => $"{kv.Key} {kv.Value}")));
         if (r.Differentiable is null)
         {

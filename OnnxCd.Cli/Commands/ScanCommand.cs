@@ -165,7 +165,7 @@ internal static class ScanCommand
         }
         catch (ArgumentException e)
         {
-            throw new UsageException(e.Message);
+            throw new UsageException(SettingFlags.Message(e));
         }
     }
 }

@@ -12,7 +12,7 @@ namespace OnnxCd.Runtime.Detection;
 /// <param name="Interpretation">How the file was read, for reports.</param>
 public sealed record GroundTruth(bool[] Poisoned, string Interpretation)
 {
-    /// <summary>The ways <c>--truth-kind</c> can read a truth file.</summary>
+    /// <summary>The ways a truth file can be read (<see cref="Setting.TruthKind"/>).</summary>
     public static IReadOnlyList<string> Kinds { get; } = ["auto", "indices", "indicator"];
 
     /// <summary>
@@ -32,9 +32,9 @@ public sealed record GroundTruth(bool[] Poisoned, string Interpretation)
             "indicator" => true,
             "indices" => false,
             "auto" when values.LongLength != count && values.Length > 2 && values.All(v => v is 0 or 1) =>
-                throw new DataException($"Truth '{path}' holds {values.Length} values, all 0 or 1: a 0/1 indicator, but the dataset has {count} samples and an indicator needs one value per sample. If it is a list of poisoned indices, say so with --truth-kind indices."),
+                throw new DataException(Setting.Message($"Truth '{path}' holds {values.Length} values, all 0 or 1: a 0/1 indicator, but the dataset has {count} samples and an indicator needs one value per sample. If it is a list of poisoned indices, say so with {Setting.TruthKind} indices.")),
             "auto" => values.LongLength == count && values.All(v => v is 0 or 1),
-            _ => throw new ArgumentException($"--truth-kind '{kind}' is not valid; use {string.Join(", ", Kinds.SkipLast(1))} or {Kinds[^1]}."),
+            _ => throw new SettingException($"{Setting.TruthKind} '{kind}' is not valid; use {string.Join(", ", Kinds.SkipLast(1))} or {Kinds[^1]}."),
         };
 
         var poisoned = new bool[count];

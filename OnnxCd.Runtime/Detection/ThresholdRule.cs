@@ -42,14 +42,14 @@ public sealed record ThresholdRule(ThresholdKind Kind, double Parameter)
             "mad" or "median-mad" => ThresholdKind.MedianMad,
             "quantile" => ThresholdKind.Quantile,
             "reference" => ThresholdKind.Reference,
-            _ => throw new ArgumentException($"--threshold '{name}' is not valid; use mean-std, mad, quantile or reference."),
+            _ => throw new SettingException($"{Setting.Threshold} '{name}' is not valid; use mean-std, mad, quantile or reference."),
         };
         var value = parameter ?? (kind == ThresholdKind.Quantile ? 0.05 : 1.0);
         if (kind == ThresholdKind.Quantile ? value is <= 0 or >= 1 : value < 0 || !double.IsFinite(value))
         {
-            throw new ArgumentException(kind == ThresholdKind.Quantile
-                ? $"--k {value} is not a valid quantile; give q in (0, 1), for example 0.05."
-                : $"--k {value} is not valid; give k ≥ 0, for example 1.");
+            throw kind == ThresholdKind.Quantile
+                ? new SettingException($"{Setting.ThresholdParameter} {value} is not a valid quantile; give q in (0, 1), for example 0.05.")
+                : new SettingException($"{Setting.ThresholdParameter} {value} is not valid; give k ≥ 0, for example 1.");
         }
 
         return new ThresholdRule(kind, value);
@@ -70,7 +70,7 @@ public sealed record ThresholdRule(ThresholdKind Kind, double Parameter)
             default:
                 if (reference is null || reference.Count < 2)
                 {
-                    throw new ArgumentException("The reference rule needs the scores of a clean reference set (--reference DATA) with at least 2 readable samples.");
+                    throw new SettingException($"The reference rule needs the scores of a clean reference set ({Setting.Reference}) with at least 2 readable samples.");
                 }
 
                 return new Threshold($"mean − {k}·std of {reference.Count} clean reference scores", Statistics.Mean(reference) - (Parameter * Statistics.SampleStd(reference)));

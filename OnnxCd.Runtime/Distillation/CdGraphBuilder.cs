@@ -83,7 +83,7 @@ public static class CdGraphBuilder
 
         if (options.Mean is { Count: var count } && count != channels)
         {
-            throw new ArgumentException($"--mean/--std give {count} values but the model input has {channels} channels.");
+            throw new SettingException($"{Setting.Normalisation} give {count} values but the model input has {channels} channels.");
         }
     }
 
@@ -93,7 +93,7 @@ public static class CdGraphBuilder
         if (options.Mode == CdMode.Features)
         {
             var feature = options.Feature ?? FeatureLocator.Find(model, shapes)?.Name
-                ?? throw new ModelException($"Model '{model.Description}' has no 4-D feature map; name the CD-F tensor with --feature.");
+                ?? throw new ModelException(Setting.Message($"Model '{model.Description}' has no 4-D feature map; name the CD-F tensor with {Setting.Feature}."));
             if (shapes.Find(feature) is not { IsFloat: true, Shape.Rank: >= 2 })
             {
                 var candidates = model.Proto.Graph.Node.SelectMany(n => n.Output).Where(o => shapes.Find(o) is { IsFloat: true, Shape.Rank: 4 }).TakeLast(5);
@@ -105,7 +105,7 @@ public static class CdGraphBuilder
 
         if (options.Output is not { } output)
         {
-            return signature.SingleFloatOutput(shapes, "choose the logits with --output");
+            return signature.SingleFloatOutput(shapes, $"choose the logits with {Setting.Output}");
         }
 
         var floats = signature.FloatOutputs(shapes);
@@ -114,7 +114,7 @@ public static class CdGraphBuilder
             : throw new ModelException($"Output '{output}' not found among the float outputs of '{model.Description}': [{string.Join(", ", floats)}]");
     }
 
-    /// <summary>In CD-F, the model's logits for predicted labels: --output, or the only float output of rank 2; null when there is none.</summary>
+    /// <summary>In CD-F, the model's logits for predicted labels: <see cref="CdOptions.Output"/>, or the only float output of rank 2; null when there is none.</summary>
     private static string? LogitsOutput(OnnxModel model, CdOptions options, TensorShapes shapes)
     {
         var candidates = model.OutputNames.Where(o => shapes[o] is { IsFloat: true, Shape.Rank: 2 }).ToList();

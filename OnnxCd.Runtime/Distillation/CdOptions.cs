@@ -63,26 +63,26 @@ public sealed record CdOptions
     public double EffectiveBeta => Beta ?? (Mode == CdMode.Features ? 10 : 1);
 
     /// <summary>Refuses values no run can use, naming the valid range.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
+    /// <exception cref="SettingException">A value is out of range.</exception>
     public void Validate()
     {
-        Require(Steps >= 1, nameof(Steps), Steps, "an integer of at least 1");
-        Require(EffectiveLearningRate > 0 && double.IsFinite(EffectiveLearningRate), "LearningRate", EffectiveLearningRate, "a positive number");
-        Require(EffectiveAlpha >= 0 && double.IsFinite(EffectiveAlpha), "Alpha", EffectiveAlpha, "a number of at least 0");
-        Require(EffectiveBeta >= 0 && double.IsFinite(EffectiveBeta), "Beta", EffectiveBeta, "a number of at least 0");
-        Require(Beta1 is >= 0 and < 1, nameof(Beta1), Beta1, "a number in [0, 1)");
-        Require(Beta2 is >= 0 and < 1, nameof(Beta2), Beta2, "a number in [0, 1)");
-        Require(Epsilon > 0 && double.IsFinite(Epsilon), nameof(Epsilon), Epsilon, "a positive number");
-        Require((Mean is null) == (Std is null), nameof(Mean), Mean?.Count ?? 0, "given together with Std");
-        Require(Std is null || Std.All(s => s > 0 && float.IsFinite(s)), nameof(Std), string.Join(",", Std ?? []), "positive numbers");
-        Require(Mean is null || Mean.Count == Std!.Count, nameof(Mean), Mean?.Count ?? 0, $"as many values as Std ({Std?.Count})");
+        Require(Steps >= 1, Setting.Steps, Steps, $"an integer of at least 1");
+        Require(EffectiveLearningRate > 0 && double.IsFinite(EffectiveLearningRate), Setting.LearningRate, EffectiveLearningRate, $"a positive number");
+        Require(EffectiveAlpha >= 0 && double.IsFinite(EffectiveAlpha), Setting.Alpha, EffectiveAlpha, $"a number of at least 0");
+        Require(EffectiveBeta >= 0 && double.IsFinite(EffectiveBeta), Setting.Beta, EffectiveBeta, $"a number of at least 0");
+        Require(Beta1 is >= 0 and < 1, Setting.Beta1, Beta1, $"a number in [0, 1)");
+        Require(Beta2 is >= 0 and < 1, Setting.Beta2, Beta2, $"a number in [0, 1)");
+        Require(Epsilon > 0 && double.IsFinite(Epsilon), Setting.Epsilon, Epsilon, $"a positive number");
+        Require((Mean is null) == (Std is null), Setting.Mean, Mean?.Count ?? 0, $"given together with {Setting.Std}");
+        Require(Std is null || Std.All(s => s > 0 && float.IsFinite(s)), Setting.Std, string.Join(",", Std ?? []), $"positive numbers");
+        Require(Mean is null || Mean.Count == Std!.Count, Setting.Mean, Mean?.Count ?? 0, $"as many values as {Setting.Std} ({Std?.Count})");
     }
 
-    private static void Require(bool condition, string name, object value, string valid)
+    private static void Require(bool condition, Setting setting, object value, FormattableString valid)
     {
         if (!condition)
         {
-            throw new ArgumentOutOfRangeException(name, value, $"{name} = {value} is not valid; it must be {valid}.");
+            throw new SettingException($"{setting} {value} is not valid; it must be {valid}.");
         }
     }
 }

@@ -43,7 +43,7 @@ public sealed class CognitiveDistiller : IDisposable
     /// <summary>The provider that runs the step graph.</summary>
     public string Provider { get; }
 
-    /// <summary>Why <c>--device auto</c> fell back to the CPU, or null.</summary>
+    /// <summary>Why <see cref="DeviceKind.Auto"/> fell back to the CPU, or null.</summary>
     public string? FallbackReason { get; }
 
     /// <summary>Samples per run (the model's own batch size when it fixes one).</summary>
@@ -246,7 +246,7 @@ public sealed class CognitiveDistiller : IDisposable
             if (!(images[i] >= 0 && images[i] <= 1))
             {
                 var perImage = shape[1] * shape[2] * shape[3];
-                throw new DataException($"Image {i / perImage} has value {images[i]} at element {i % perImage}; CD works on pixels in [0,1]. Scale the images to [0,1], and give --mean/--std when the model expects normalised input.");
+                throw new DataException(Setting.Message($"Image {i / perImage} has value {images[i]} at element {i % perImage}; CD works on pixels in [0,1]. Scale the images to [0,1], and give {Setting.Normalisation} when the model expects normalised input."));
             }
         }
     }

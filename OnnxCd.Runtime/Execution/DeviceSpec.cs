@@ -44,7 +44,7 @@ public sealed record DeviceSpec(DeviceKind Kind, int DeviceId = 0)
             return new DeviceSpec(DeviceKind.Cuda, id);
         }
 
-        throw new ArgumentException($"Unknown device '{text}'; valid values are auto, cpu, cuda and cuda:<index> (for example cuda:1).");
+        throw new SettingException($"Unknown device '{text}'; valid values are auto, cpu, cuda and cuda:<index> (for example cuda:1).");
     }
 
     /// <summary>
@@ -64,12 +64,12 @@ public sealed record DeviceSpec(DeviceKind Kind, int DeviceId = 0)
         var specs = parts.Select((part, i) => i > 0 && part.Length > 0 && part.All(char.IsAsciiDigit) ? Parse("cuda:" + part) : Parse(part)).ToList();
         if (specs.Any(s => s.Kind != DeviceKind.Cuda))
         {
-            throw new ArgumentException($"The device list '{text}' names more than CUDA devices; a list gives one session per GPU, for example cuda:0,1 (for several CPU sessions use --sessions).");
+            throw new SettingException($"The device list '{text}' names more than CUDA devices; a list gives one session per GPU, for example cuda:0,1 (for several CPU sessions use {Setting.Sessions}).");
         }
 
         if (specs.GroupBy(s => s.DeviceId).FirstOrDefault(g => g.Count() > 1) is { } twice)
         {
-            throw new ArgumentException($"The device list '{text}' names cuda:{twice.Key} twice; for several sessions on one GPU use --sessions.");
+            throw new SettingException($"The device list '{text}' names cuda:{twice.Key} twice; for several sessions on one GPU use {Setting.Sessions}.");
         }
 
         return specs;

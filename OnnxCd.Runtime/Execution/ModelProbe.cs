@@ -103,12 +103,12 @@ public static class ModelProbe
 
         var inputs = string.Join(", ", model.Proto.Graph.Input.Select(i => $"'{i.Name}' {TensorShape.Format(BatchDims(i, inputDims[i.Name], LargerBatch))} (declared {ValueInfos.FormatDims(i)})"));
         var (largest, dims, bytes) = footprint.Largest;
-        throw new ModelException(
-            $"Probing the shapes of '{model.Description}' would hold {ProbeFootprint.FormatBytes(footprint.Bytes)} "
+        var held = $"Probing the shapes of '{model.Description}' would hold {ProbeFootprint.FormatBytes(footprint.Bytes)} "
             + $"(input {inputs}; {footprint.Counted} tensors, the largest '{largest}' {TensorShape.Format(dims)} of {ProbeFootprint.FormatBytes(bytes)}"
             + (footprint.Unsized > 0 ? $"; {footprint.Unsized} more whose size depends on values" : string.Empty) + "), "
-            + $"over the limit of {ProbeFootprint.FormatBytes(memoryLimit)}. If the declared size is wrong, fix the model; for a symbolic size give a smaller --input-size; "
-            + "to probe this size anyway, raise the limit with --probe-memory.");
+            + $"over the limit of {ProbeFootprint.FormatBytes(memoryLimit)}.";
+        throw new ModelException(Setting.Message(
+            $"{held} If the declared size is wrong, fix the model; for a symbolic size give a smaller {Setting.InputSize}; to probe this size anyway, raise the limit with {Setting.ProbeMemory}."));
     }
 
     /// <summary>Whether the input's first axis is symbolic (or unknown): the batch axis, varied by the probe.</summary>

@@ -32,7 +32,7 @@ public sealed class VjpSession : IDisposable
     /// <summary>The provider that runs the session.</summary>
     public string Provider { get; }
 
-    /// <summary>Why <c>--device auto</c> fell back to the CPU, or null.</summary>
+    /// <summary>Why <see cref="DeviceKind.Auto"/> fell back to the CPU, or null.</summary>
     public string? FallbackReason { get; }
 
     /// <summary>The gradient model that runs.</summary>
@@ -66,7 +66,7 @@ public sealed class VjpSession : IDisposable
         var signature = ModelSignature.Of(model);
         var input = signature.SingleInput("OnnxCd differentiates models with a single image input");
         var shapes = ModelProbe.Run(model, new Dictionary<string, long[]> { [input] = inputDims }, options.ProbeMemory);
-        output ??= signature.SingleFloatOutput(shapes, "choose one with --output");
+        output ??= signature.SingleFloatOutput(shapes, $"choose one with {Setting.Output}");
         GradientModel gradient = null!;
         var created = SessionFactory.CreateForTarget(options, target =>
         {

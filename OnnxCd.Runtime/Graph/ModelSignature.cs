@@ -96,7 +96,7 @@ public sealed class ModelSignature
     internal long[] ConcreteDims(ValueInfoProto input, long[]? inputSize)
     {
         var dims = input.Type?.TensorType?.Shape?.Dim.ToList()
-            ?? throw new ModelException($"Input '{input.Name}' declares no shape; give its size with --input-size.");
+            ?? throw new ModelException(Setting.Message($"Input '{input.Name}' declares no shape; give its size with {Setting.InputSize}."));
         var result = new long[dims.Count];
         for (var i = 0; i < dims.Count; i++)
         {
@@ -115,7 +115,7 @@ public sealed class ModelSignature
             }
             else
             {
-                throw new ModelException($"Input '{input.Name}' of '{Model.Description}' has symbolic size {ValueInfos.FormatDims(input)}; give the spatial size with --input-size HxW.");
+                throw new ModelException(Setting.Message($"Input '{input.Name}' of '{Model.Description}' has symbolic size {ValueInfos.FormatDims(input)}; give the spatial size with {Setting.InputSize} HxW."));
             }
         }
 
@@ -135,9 +135,9 @@ public sealed class ModelSignature
 
     /// <summary>The only float output.</summary>
     /// <param name="shapes">The model's shapes.</param>
-    /// <param name="choose">How to choose when there are several, ending the message.</param>
+    /// <param name="choose">How to choose when there are several, ending the message (it may point to settings).</param>
     /// <exception cref="ModelException">The model has no float output, or several.</exception>
-    public string SingleFloatOutput(TensorShapes shapes, string choose)
+    public string SingleFloatOutput(TensorShapes shapes, FormattableString choose)
     {
         var floats = FloatOutputs(shapes);
         if (floats.Count == 0)
@@ -148,6 +148,6 @@ public sealed class ModelSignature
 
         return floats.Count == 1
             ? floats[0]
-            : throw new ModelException($"Model '{Model.Description}' has {floats.Count} float outputs [{string.Join(", ", floats)}]; {choose}.");
+            : throw new ModelException(Setting.Message($"Model '{Model.Description}' has {floats.Count} float outputs [{string.Join(", ", floats)}]; {choose}."));
     }
 }

@@ -23,6 +23,7 @@ public static class ModelInspector
         var warnings = new List<string>();
         TensorShapes? shapes = null;
         string shapeSource;
+        ModelException? shapeError = null;
         try
         {
             shapes = ModelProbe.Run(model, signature.ConcreteInputDims(inputSize), probeMemory);
@@ -31,6 +32,7 @@ public static class ModelInspector
         catch (ModelException e)
         {
             shapeSource = "unknown: " + e.Message;
+            shapeError = e;
         }
 
         var report = new ModelReport
@@ -47,6 +49,7 @@ public static class ModelInspector
                 .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
             NodeCount = graph.Node.Count,
             Shapes = shapeSource,
+            ShapesUnknownBecause = shapeError,
             SoftmaxOutputs = SoftmaxOutputs(model),
             TrainingModeBatchNorms = signature.TrainingModeBatchNorms,
             Metadata = model.Proto.MetadataProps.ToDictionary(p => p.Key, p => p.Value),

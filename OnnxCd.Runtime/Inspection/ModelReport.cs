@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using OnnxCd.Runtime.Graph;
 using OnnxCd.Runtime.Graph.Validation;
 
@@ -48,6 +49,10 @@ public sealed record ModelReport
 
     /// <summary>Where shapes came from (<c>value_info</c> or <c>probe</c>), or why they are unknown.</summary>
     public required string Shapes { get; init; }
+
+    /// <summary>Why the shapes are unknown (the probe's error, which may point to settings), or null.</summary>
+    [JsonIgnore]
+    public ISettingMessage? ShapesUnknownBecause { get; init; }
 
     /// <summary>Whether the gradient with respect to the input can be built for every float output.</summary>
     public bool? Differentiable { get; init; }

@@ -5,7 +5,7 @@ namespace OnnxCd.Runtime.Scanning;
 
 /// <summary>
 /// What a scan folder holds results of: the model, the data, the slice and every setting that
-/// changes a score. Written as scan.json when a scan starts; <c>--resume</c> refuses a folder whose
+/// changes a score. Written as scan.json when a scan starts; resuming refuses a folder whose
 /// identity differs, and merge refuses shards that differ in anything but their slice.
 /// </summary>
 public sealed record ScanIdentity

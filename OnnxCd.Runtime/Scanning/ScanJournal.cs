@@ -9,7 +9,7 @@ namespace OnnxCd.Runtime.Scanning;
 /// The append-only record of a scan in its folder, flushed after every batch so a killed scan loses
 /// at most the batch in flight: journal.csv (one line per scanned sample), errors.csv (one line per
 /// unreadable sample), masks-u8.npy (every mask ×255 as uint8, [slice,1,H,W]) and, with
-/// --save-masks, masks.npy (float32). Masks are written before the lines that declare them done,
+/// saved masks, masks.npy (float32). Masks are written before the lines that declare them done,
 /// and rewriting a row is harmless, so a resumed scan never sees a half-written batch.
 /// </summary>
 public sealed class ScanJournal : IDisposable
@@ -23,7 +23,7 @@ public sealed class ScanJournal : IDisposable
     /// <summary>The uint8 masks.</summary>
     public const string MasksU8File = "masks-u8.npy";
 
-    /// <summary>The float32 masks (with --save-masks).</summary>
+    /// <summary>The float32 masks (when the scan saves them).</summary>
     public const string MasksFile = "masks.npy";
 
     private const string JournalHeader = "index,id,label,predicted,l1,loss";
@@ -58,14 +58,14 @@ public sealed class ScanJournal : IDisposable
     /// Opens the journal of <paramref name="folder"/> for <paramref name="identity"/>: a new folder, or
     /// (with <paramref name="resume"/>) one whose scan.json matches.
     /// </summary>
-    /// <exception cref="DataException">The folder holds another scan, or a scan without --resume.</exception>
+    /// <exception cref="DataException">The folder holds another scan, or a scan without <paramref name="resume"/>.</exception>
     public static ScanJournal Open(string folder, ScanIdentity identity, bool resume)
     {
         Directory.CreateDirectory(folder);
         var existing = ScanIdentity.Read(folder);
         if (existing is not null && !resume)
         {
-            throw new DataException($"'{folder}' already holds a scan; add --resume to continue it, or choose another --out.");
+            throw new DataException(Setting.Message($"'{folder}' already holds a scan; add {Setting.Resume} to continue it, or choose another output folder ({Setting.OutputFolder})."));
         }
 
         if (existing is not null)
@@ -262,7 +262,7 @@ public sealed class ScanJournal : IDisposable
         double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : throw Malformed(path, offset, $"'{field}' is not a number");
 
     private static DataException Malformed(string path, long offset, string problem) =>
-        new($"'{path}' has a damaged line at byte {offset}: {problem}. Delete that line (the sample is then scanned again with --resume) or start a new scan.");
+        new(Setting.Message($"'{path}' has a damaged line at byte {offset}: {problem}. Delete that line (the sample is then scanned again with {Setting.Resume}) or start a new scan."));
 
     /// <summary>The fields of each complete line after the header, streamed with their offsets (a torn last line without its newline is left out).</summary>
     private static IEnumerable<(long Offset, List<string> Fields)> ReadLines(string path, string header)

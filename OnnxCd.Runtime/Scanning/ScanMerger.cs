@@ -5,7 +5,7 @@ using OnnxCd.Runtime.Data.Sources;
 namespace OnnxCd.Runtime.Scanning;
 
 /// <summary>
-/// Joins the folders of shard scans (<c>--shard i/n</c>) into one scan folder with the outputs of a
+/// Joins the folders of shard scans (<see cref="ShardSpec"/>) into one scan folder with the outputs of a
 /// single scan over the whole dataset: the shards must agree on model, data and CD settings, and
 /// their slices must cover the dataset exactly once.
 /// </summary>
@@ -22,7 +22,7 @@ public static class ScanMerger
             throw new ArgumentException("Name the shard folders to merge.");
         }
 
-        var identities = shards.Select(s => (Folder: s, Identity: ScanIdentity.Read(s) ?? throw new DataException($"'{s}' holds no scan (no scan.json); give the --out folders of the shard scans."))).ToList();
+        var identities = shards.Select(s => (Folder: s, Identity: ScanIdentity.Read(s) ?? throw new DataException(Setting.Message($"'{s}' holds no scan (no scan.json); give the output folders ({Setting.OutputFolder}) of the shard scans.")))).ToList();
         var first = identities[0].Identity;
         foreach (var (shardFolder, identity) in identities.Skip(1))
         {

@@ -26,7 +26,7 @@ public sealed record ShardSpec(int Index, int Count)
             return new ShardSpec(index, count);
         }
 
-        throw new ArgumentException($"--shard '{text}' is not valid; give i/n with 0 ≤ i < n (shards are numbered from 0, as $JOB_COMPLETION_INDEX in Kubernetes), for example 0/4.");
+        throw new SettingException($"{Setting.Shard} '{text}' is not valid; give i/n with 0 ≤ i < n (shards are numbered from 0, as $JOB_COMPLETION_INDEX in Kubernetes), for example 0/4.");
     }
 
     /// <summary>The slice [start, end) of a dataset of <paramref name="total"/> samples.</summary>

@@ -1,3 +1,4 @@
+using OnnxCd.Runtime;
 using OnnxCd.Runtime.Detection;
 
 namespace OnnxCd.Tests.Detection;
@@ -31,7 +32,7 @@ public sealed class ThresholdRuleTests
         var threshold = ThresholdRule.Parse("reference", null).Compute(s_scores, [10, 12, 14]);
         Assert.Equal(12 - 2, threshold.Value, 12);
         Assert.Contains("3 clean reference scores", threshold.Rule, StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => ThresholdRule.Parse("reference", null).Compute(s_scores));
+        Assert.Throws<SettingException>(() => ThresholdRule.Parse("reference", null).Compute(s_scores));
     }
 
     [Fact]
@@ -47,5 +48,5 @@ public sealed class ThresholdRuleTests
     [InlineData("quantile", 1.5, "give q in (0, 1)")]
     [InlineData("mean-std", -1.0, "give k ≥ 0")]
     public void InvalidRules_NameTheValidValues(string name, double? parameter, string expected) =>
-        Assert.Contains(expected, Assert.Throws<ArgumentException>(() => ThresholdRule.Parse(name, parameter)).Message, StringComparison.Ordinal);
+        Assert.Contains(expected, Assert.Throws<SettingException>(() => ThresholdRule.Parse(name, parameter)).Message, StringComparison.Ordinal);
 }

@@ -119,7 +119,7 @@ public sealed class CognitiveDistillerTests
         var error = Assert.Throws<DataException>(() => cd.Distill(images, shape));
 
         Assert.Contains("Image 3 has value 1.5 at element 5", error.Message, StringComparison.Ordinal);
-        Assert.Contains("--mean/--std", error.Message, StringComparison.Ordinal);
+        Assert.Contains(Setting.Normalisation, SettingsNamed.In(error));
     }
 
     [Fact]

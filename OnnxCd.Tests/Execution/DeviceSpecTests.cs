@@ -1,3 +1,4 @@
+using OnnxCd.Runtime;
 using OnnxCd.Runtime.Execution;
 
 namespace OnnxCd.Tests.Execution;
@@ -22,7 +23,7 @@ public sealed class DeviceSpecTests
     [InlineData("cuda:0,x", "Unknown device 'x'")]
     public void ParseList_RefusesWhatIsNotAListOfGpus(string text, string expected)
     {
-        var error = Assert.Throws<ArgumentException>(() => DeviceSpec.ParseList(text));
+        var error = Assert.Throws<SettingException>(() => DeviceSpec.ParseList(text));
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }

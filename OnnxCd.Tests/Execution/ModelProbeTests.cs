@@ -124,7 +124,7 @@ public sealed class ModelProbeTests
 
         Assert.Equal("[?,2,64,64]", small[x].Shape.ToString());
         Assert.Contains("would hold 8 MiB (input 'x' [2,2,512,512] (declared [N,2,H,W])", error.Message, StringComparison.Ordinal);
-        Assert.Contains("--input-size", error.Message, StringComparison.Ordinal);
+        Assert.Contains(Setting.InputSize, SettingsNamed.In(error));
     }
 
     [Fact]

@@ -73,7 +73,7 @@ public sealed class ScannerTests
         Assert.False(File.Exists(dir.File("resumed/scores.csv")));
 
         var again = Assert.Throws<DataException>(() => Scanner.Scan(ShippedSamples.ModelPath, settings, dir.File("resumed")));
-        Assert.Contains("--resume", again.Message, StringComparison.Ordinal);
+        Assert.Contains(Setting.Resume, SettingsNamed.In(again));
         var summary = Scanner.Scan(ShippedSamples.ModelPath, settings with { Resume = true }, dir.File("resumed"));
 
         Assert.Equal(24, summary.Runs.Single().Scanned);

@@ -34,7 +34,7 @@ public abstract class DatasetSource : IDisposable
         var kind = format.ToLowerInvariant() == "auto" ? Detect(path) : format.ToLowerInvariant();
         if (labels is not null && kind is "folder" or "cifar")
         {
-            throw new DataException($"--labels is for npy and idx data; {kind} data carries its own labels.");
+            throw new DataException(Setting.Message($"{Setting.Labels} is for npy and idx data; {kind} data carries its own labels."));
         }
 
         return kind switch
@@ -76,7 +76,7 @@ public abstract class DatasetSource : IDisposable
             return "idx";
         }
 
-        throw new DataException($"Cannot tell the format of '{path}'. OnnxCd reads image folders (ImageFolder or flat), .npy arrays, IDX files (gzipped or not) and CIFAR-10 binary batches; name one with --format.");
+        throw new DataException(Setting.Message($"Cannot tell the format of '{path}'. OnnxCd reads image folders (ImageFolder or flat), .npy arrays, IDX files (gzipped or not) and CIFAR-10 binary batches; name one with {Setting.Format}."));
     }
 
     /// <inheritdoc/>

@@ -5,7 +5,7 @@ namespace OnnxCd.Runtime.Data.Sources;
 
 /// <summary>
 /// Images in IDX files (the MNIST and Fashion-MNIST format), gzipped or not: unsigned bytes [N,H,W]
-/// (or [N,H,W,C]). Labels come from --labels, or from the matching "labels-idx1" file beside the
+/// (or [N,H,W,C]). Labels come from a labels file, or from the matching "labels-idx1" file beside the
 /// images when there is one. A gzipped file is checked once end to end when opened, then streamed.
 /// </summary>
 internal sealed class IdxSource : DatasetSource

@@ -63,7 +63,7 @@ internal static class PixelConversion
         {
             if (!(pixels[i] >= 0 && pixels[i] <= 1))
             {
-                return $"value {pixels[i]} at element {i}: pixels must lie in [0,1] (give --mean/--std for models that expect normalised input, and scale the data to [0,1])";
+                return $"value {pixels[i]} at element {i}: pixels must lie in [0,1] (scale the data to [0,1]; a model that expects normalised input takes its mean and std as settings, applied inside the graph)";
             }
         }
 

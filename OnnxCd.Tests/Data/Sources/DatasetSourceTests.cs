@@ -163,7 +163,7 @@ public sealed class DatasetSourceTests
         File.WriteAllText(dir.File("data.csv"), "1,2,3");
         var error = Assert.Throws<DataException>(() => DatasetSource.Open(dir.File("data.csv"), "auto", s_grey));
         Assert.Contains("image folders", error.Message, StringComparison.Ordinal);
-        Assert.Contains("--format", error.Message, StringComparison.Ordinal);
+        Assert.Contains(Setting.Format, SettingsNamed.In(error));
     }
 
     private static void SavePng(string path, int width, int height, byte grey)
