@@ -17,7 +17,6 @@ internal sealed class BackwardPass
     private readonly long _opset;
     private readonly ProviderTarget _target;
     private readonly Dictionary<string, List<TensorRef>> _contributions = new(StringComparer.Ordinal);
-    private readonly HashSet<(string Grad, string Tensor)> _zeroWhereNotPositive = [];
 
     public BackwardPass(GraphIndex index, TensorShapes shapes, GraphPath path, GraphEmitter emitter, long opset, ProviderTarget target)
     {
@@ -47,7 +46,7 @@ internal sealed class BackwardPass
 
             GradientRules.TryGet(node.Domain, node.OpType, out var rule);
             _emitter.Scope = GraphIndex.NodeLabel(node) + "_Grad/";
-            var context = new GradientContext(node, _index, _shapes, _path, _opset, _emitter, outputGrads, _target, _zeroWhereNotPositive);
+            var context = new GradientContext(node, _index, _shapes, _path, _opset, _emitter, outputGrads, _target);
             rule!.Emit(context);
             if (rule.CarriesGradient)
             {
@@ -66,6 +65,10 @@ internal sealed class BackwardPass
 
         return wrt.ToDictionary(w => w, Collect, StringComparer.Ordinal);
     }
+
+    /// <summary>The cotangent of every tensor whose contributions were collected (each forward node's outputs), after <see cref="Run"/>.</summary>
+    public IReadOnlyDictionary<string, string> Cotangents() =>
+        _contributions.Where(kv => kv.Value.Count == 1).ToDictionary(kv => kv.Key, kv => kv.Value[0].Name, StringComparer.Ordinal);
 
     private void Contribute(string tensor, TensorRef grad)
     {

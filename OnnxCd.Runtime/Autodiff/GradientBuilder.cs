@@ -1,4 +1,5 @@
 using Onnx;
+using OnnxCd.Runtime.Autodiff.Rewrites;
 using OnnxCd.Runtime.Graph;
 using OnnxCd.Runtime.Graph.Validation;
 
@@ -62,7 +63,9 @@ public static class GradientBuilder
             seeds[loss] = emitter.Constant([1.0], info.Shape.ToArray(), info.ElementType);
         }
 
-        var grads = new BackwardPass(index, shapes, path, emitter, modelOpset, request.Target).Run(seeds, request.Wrt);
+        RowMajorPoolIndices.Apply(path);
+        var backward = new BackwardPass(index, shapes, path, emitter, modelOpset, request.Target);
+        var grads = backward.Run(seeds, request.Wrt);
         var gradientOutputs = new Dictionary<string, string>(StringComparer.Ordinal);
         emitter.Scope = "OnnxCd/";
         foreach (var wrt in request.Wrt)
@@ -75,6 +78,7 @@ public static class GradientBuilder
             gradientOutputs[wrt] = name;
         }
 
+        ReluMaskAtPooledSize.Apply(graph, index, path, backward.Cotangents(), emitter, shapes);
         var result = OnnxModel.Wrap(proto, model.Description + " (gradient)");
         return new GradientModel(result, cotangentInputs, gradientOutputs, emitOpset, graph.Node.Count - nodesBefore);
     }

@@ -14,12 +14,10 @@ internal sealed class GradientContext : NodeView
 {
     private readonly TensorRef?[] _outputGrads;
     private readonly Dictionary<int, List<TensorRef>> _inputGrads = [];
-    private readonly HashSet<(string Grad, string Tensor)> _zeroWhereNotPositive;
 
-    public GradientContext(NodeProto node, GraphIndex index, TensorShapes shapes, GraphPath path, long opset, GraphEmitter emitter, TensorRef?[] outputGrads, ProviderTarget target, HashSet<(string Grad, string Tensor)> zeroWhereNotPositive)
+    public GradientContext(NodeProto node, GraphIndex index, TensorShapes shapes, GraphPath path, long opset, GraphEmitter emitter, TensorRef?[] outputGrads, ProviderTarget target)
         : base(node, index, shapes, path, opset, emitter.Opset)
     {
-        _zeroWhereNotPositive = zeroWhereNotPositive;
         E = emitter;
         Target = target;
         _outputGrads = outputGrads;
@@ -39,15 +37,6 @@ internal sealed class GradientContext : NodeView
 
     /// <summary>dL/d(output 0), which every single-output rule needs.</summary>
     public TensorRef Dy => OutputGrad(0) ?? throw new InvalidOperationException($"Rule for '{Label}' ({Node.OpType}) ran without a gradient for its first output.");
-
-    /// <summary>
-    /// Records that gradient <paramref name="grad"/> is already zero wherever <paramref name="tensor"/>
-    /// is not positive, so a Relu that produces <paramref name="tensor"/> may pass it on unmasked.
-    /// </summary>
-    public void NoteZeroWhereNotPositive(TensorRef grad, TensorRef tensor) => _zeroWhereNotPositive.Add((grad.Name, tensor.Name));
-
-    /// <summary>Whether <see cref="NoteZeroWhereNotPositive"/> recorded this pair.</summary>
-    public bool IsZeroWhereNotPositive(TensorRef grad, TensorRef tensor) => _zeroWhereNotPositive.Contains((grad.Name, tensor.Name));
 
     /// <summary>Contributes <paramref name="grad"/> to dL/d(input i); only for inputs that need it.</summary>
     public void SetInputGrad(int i, TensorRef grad)

@@ -61,6 +61,7 @@ public static class CdGraphBuilder
         CheckFits(signature, options, imageShape[1]);
 
         var matched = MatchedTensor(signature, options, shapes);
+        CheckFollowsBatch(model, matched, shapes[matched].Shape, imageShape);
         var names = PickNames(model);
         var context = new Context(model, options, input, matched, shapes, names);
 
@@ -71,6 +72,15 @@ public static class CdGraphBuilder
         var step = AppendAdam(context, gradient, objectiveShapes[names.Theta]);
         var predictions = logits is null ? null : options.Mode == CdMode.Features ? names.Logits : names.Target;
         return new CdGraphs(reference, objective, objectiveShapes, step, names, matched, context.ImageInfo.Shape, context.TargetInfo.Shape, predictions, gradient.Opset, gradient.BackwardNodeCount);
+    }
+
+    /// <summary>Refuses a matched tensor without one row per image: its first axis must be the images' batch axis.</summary>
+    private static void CheckFollowsBatch(OnnxModel model, string matched, TensorShape target, TensorShape image)
+    {
+        if (target.Rank == 0 || (image.IsDynamic(0) ? !target.IsDynamic(0) : target[0] != image[0]))
+        {
+            throw new ModelException($"Tensor '{matched}' of '{model.Description}' has shape {target}, whose first axis does not follow the batch axis of the images {image}; CD matches one row per image.");
+        }
     }
 
     /// <summary>Refuses a model in training mode, and a normalisation for another channel count.</summary>

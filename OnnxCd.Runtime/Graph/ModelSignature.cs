@@ -14,7 +14,6 @@ public sealed class ModelSignature
     {
         Model = model;
         Inputs = model.Proto.Graph.Input.ToList();
-        DeclaredInputShape = model.DeclaredInputShape;
         BatchIsDynamic = Inputs.All(HasDynamicBatch);
         TrainingModeBatchNorms = model.Proto.Graph.Node.Where(n => IsTrainingBatchNorm(n, model.Opset)).Select(GraphIndex.NodeLabel).ToList();
     }
@@ -23,7 +22,8 @@ public sealed class ModelSignature
     public OnnxModel Model { get; }
 
     /// <summary>The declared shape of the first input, −1 for symbolic dimensions; null when it declares none.</summary>
-    public long[]? DeclaredInputShape { get; }
+    /// <exception cref="ModelException">A declared dimension is negative.</exception>
+    public long[]? DeclaredInputShape => Model.DeclaredInputShape;
 
     /// <summary>Whether every input's first axis is symbolic: the batch size is the caller's to choose.</summary>
     public bool BatchIsDynamic { get; }

@@ -10,8 +10,14 @@ internal static class ValueInfos
         graph.Input.Select(i => i.Type?.TensorType?.Shape?.Dim.FirstOrDefault()?.DimParam).FirstOrDefault(p => !string.IsNullOrEmpty(p)) ?? "batch";
 
     /// <summary>The declared dimensions of a tensor value: sizes, with <see cref="TensorShape.Dynamic"/> for symbolic or unknown ones.</summary>
-    public static TensorShape DeclaredShape(ValueInfoProto value) =>
-        new(value.Type.TensorType.Shape.Dim.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? d.DimValue : TensorShape.Dynamic));
+    /// <exception cref="ModelException">A dimension is a negative size (−1 is read as unknown).</exception>
+    public static TensorShape DeclaredShape(ValueInfoProto value)
+    {
+        var dims = value.Type.TensorType.Shape.Dim.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? d.DimValue : TensorShape.Dynamic).ToArray();
+        return Array.FindIndex(dims, d => d < TensorShape.Dynamic) is var bad and >= 0
+            ? throw new ModelException($"'{value.Name}' is declared {FormatDims(value)}: dimension {bad} is {dims[bad]}, but a dimension is a size of at least 0 or a symbol.")
+            : new TensorShape(dims);
+    }
 
     /// <summary>The symbol of each declared dimension, null where the size is fixed.</summary>
     public static string?[] Symbols(ValueInfoProto value) =>

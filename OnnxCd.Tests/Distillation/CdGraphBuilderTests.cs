@@ -57,6 +57,21 @@ public sealed class CdGraphBuilderTests
         Assert.True(compared > graphs.Objective.Proto.Graph.Node.Count, $"only {compared} tensors compared");
     }
 
+    /// <summary>A model whose logits do not have one row per image (here always 4 rows) cannot be distilled; the builder says so instead of building graphs that fail at run time.</summary>
+    [Fact]
+    public void LogitsWithoutOneRowPerImage_AreRefused()
+    {
+        var g = new TestGraph();
+        var x = g.Input("input", [1, 2, 4, 4], dynamicBatch: true);
+        var logits = g.Node("Gemm", [g.Node("Flatten", [x]), g.Constant(s_weights, [3, 32])], Int("transB", 1));
+        var pooled = g.Node("ReduceMean", [logits], Ints("axes", [0]), Int("keepdims", 1));
+        g.Output(g.Node("Expand", [pooled, g.Constant([4, 3], [2], DataType.Int64)]));
+
+        var error = Assert.Throws<ModelException>(() => CdGraphsFor.Model(g.Build(), new CdOptions(), [1, 2, 4, 4]));
+
+        Assert.Contains("[4,3], whose first axis does not follow the batch axis of the images [?,2,4,4]", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void StepLoss_MatchesTheObjectiveComputedByHand()
     {

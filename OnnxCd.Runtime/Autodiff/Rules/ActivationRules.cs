@@ -11,18 +11,12 @@ internal static class ActivationRules
     /// <summary>
     /// y = max(x, 0).  dx = dy where y > 0 (the same as x > 0, PyTorch's threshold_backward), else 0.
     /// Reading y rather than x leaves x with the Relu as its only reader, so ONNX Runtime can fuse the
-    /// Relu into the Conv before it. A dy already zero where y ≤ 0 (masked by the MaxPool rule at the
-    /// pooled size) passes on as it is.
+    /// Relu into the Conv before it. (Before a MaxPool, <see cref="Rewrites.ReluMaskAtPooledSize"/>
+    /// later moves this mask to the pooled size.)
     /// </summary>
     public static void Relu(GradientContext g)
     {
         var y = g.Output(0);
-        if (g.IsZeroWhereNotPositive(g.Dy, y))
-        {
-            g.SetInputGrad(0, g.Dy);
-            return;
-        }
-
         g.SetInputGrad(0, g.E.Where(g.E.Greater(y, g.Scalar(0, y)), g.Dy, g.Scalar(0, y)));
     }
 

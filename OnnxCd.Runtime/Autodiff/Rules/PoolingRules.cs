@@ -12,35 +12,23 @@ internal static class PoolingRules
     /// Overlapping windows that share a maximum add up, as in PyTorch. For the CPU provider, windows
     /// that do not overlap (each position has at most one window) take MaxUnpool(dy, Indices), the
     /// same scatter without reduction, which ONNX Runtime runs only on the CPU but several times faster.
-    /// After a Relu read by this MaxPool alone, Relu's mask is applied here at the pooled size:
-    /// dy' = dy where y > 0, as y equals the Relu output at every position the scatter writes; the
-    /// Relu rule then passes dx on instead of masking the four (k²) times larger tensor again.
+    /// The Indices are row-major (storage_order 0, set before differentiation by
+    /// <see cref="Rewrites.RowMajorPoolIndices"/>); after a Relu, <see cref="Rewrites.ReluMaskAtPooledSize"/>
+    /// moves the Relu's mask to the pooled size once the backward graph is built.
     /// </summary>
     public static void MaxPool(GradientContext g)
     {
         var x = g.Input(0);
         var y = g.Output(0);
-        var storageOrder = Attributes.Find(g.Node, "storage_order");
-        if (storageOrder is not null)
-        {
-            storageOrder.I = 0;
-        }
-
         var e = g.E;
         var window = WindowGeometry.Read(g, ConvolutionRules.Spatial(x), g.Ints("kernel_shape")!);
         var indices = g.Target == ProviderTarget.Cuda && window.Rank > 1
             ? RowMajorIndicesOnCuda(g, x, y, window)
             : g.ForwardOutput(1, DataType.Int64, y.KnownShape);
-        var afterRelu = g.InputProducer(0) is { OpType: "Relu", Domain: "" } && g.InputReaderCount(0) == 1;
-        var dy = afterRelu ? e.Where(e.Greater(y, g.Scalar(0, y)), g.Dy, g.Scalar(0, y)) : g.Dy;
+        var dy = g.Dy;
         var dx = g.Target == ProviderTarget.Cpu && UnpoolPads(g, window, x, y) is { } unpoolPads
             ? e.Op("MaxUnpool", [dy, indices, e.ShapeOf(x)], x.ElementType, x.KnownShape, Attributes.Ints("kernel_shape", window.Kernel), Attributes.Ints("strides", window.Strides), Attributes.Ints("pads", unpoolPads))
             : ScatterToArgmax(g, dy, indices, x, window.Overlaps);
-        if (afterRelu)
-        {
-            g.NoteZeroWhereNotPositive(dx, x);
-        }
-
         g.SetInputGrad(0, dx);
     }
 
