@@ -1,29 +1,5 @@
 namespace OnnxCd.Runtime.Detection;
 
-/// <summary>A point of the ROC curve.</summary>
-/// <param name="FalsePositiveRate">FPR.</param>
-/// <param name="TruePositiveRate">TPR.</param>
-public readonly record struct RocPoint(double FalsePositiveRate, double TruePositiveRate);
-
-/// <summary>The confusion counts of a flagging rule, poisoned = positive, flagged = predicted positive.</summary>
-/// <param name="TruePositives">Poisoned and flagged.</param>
-/// <param name="FalsePositives">Clean and flagged.</param>
-/// <param name="TrueNegatives">Clean and not flagged.</param>
-/// <param name="FalseNegatives">Poisoned and not flagged.</param>
-public sealed record Confusion(long TruePositives, long FalsePositives, long TrueNegatives, long FalseNegatives)
-{
-    /// <summary>TP / (TP + FN).</summary>
-    public double Recall => Ratio(TruePositives, TruePositives + FalseNegatives);
-
-    /// <summary>TP / (TP + FP).</summary>
-    public double Precision => Ratio(TruePositives, TruePositives + FalsePositives);
-
-    /// <summary>FP / (FP + TN).</summary>
-    public double FalsePositiveRate => Ratio(FalsePositives, FalsePositives + TrueNegatives);
-
-    private static double Ratio(long a, long b) => b == 0 ? double.NaN : (double)a / b;
-}
-
 /// <summary>
 /// Detection quality against ground truth, with suspicion = −score (a small mask is suspicious):
 /// AUROC, average precision (AUPRC), TPR at fixed FPRs, and the ROC curve.

@@ -2,31 +2,6 @@ using System.Globalization;
 
 namespace OnnxCd.Runtime.Detection;
 
-/// <summary>How the flagging threshold is derived from scores (small scores are suspicious).</summary>
-public enum ThresholdKind
-{
-    /// <summary>mean − k·std of the scanned scores (sample std, n − 1, as torch.std in the original).</summary>
-    MeanStd,
-
-    /// <summary>median − k·MAD of the scanned scores, MAD = 1.4826·median|s − median| (consistent with std for normal data).</summary>
-    MedianMad,
-
-    /// <summary>The q-quantile of the scanned scores (linear interpolation, as numpy's default).</summary>
-    Quantile,
-
-    /// <summary>mean − k·std of a trusted clean reference set's scores (the original code's rule, cd-algorithm.md section 3.3).</summary>
-    Reference,
-}
-
-/// <summary>A threshold and the rule that produced it; a sample is flagged when its score is below <see cref="Value"/>.</summary>
-/// <param name="Rule">The rule, written out (for example "mean − 1·std of 2000 scanned scores").</param>
-/// <param name="Value">The threshold.</param>
-public sealed record Threshold(string Rule, double Value)
-{
-    /// <summary>Whether a score is flagged as suspicious.</summary>
-    public bool Flags(double score) => score < Value;
-}
-
 /// <summary>A threshold rule and its parameter (k for the mean/median rules, q for the quantile).</summary>
 /// <param name="Kind">The rule.</param>
 /// <param name="Parameter">k (default 1) or q (default 0.05).</param>

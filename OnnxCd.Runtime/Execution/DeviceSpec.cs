@@ -1,18 +1,5 @@
 namespace OnnxCd.Runtime.Execution;
 
-/// <summary>Which execution provider to run on.</summary>
-public enum DeviceKind
-{
-    /// <summary>CUDA when its provider loads, otherwise the CPU (the choice is reported).</summary>
-    Auto,
-
-    /// <summary>The CPU provider.</summary>
-    Cpu,
-
-    /// <summary>The CUDA provider; failing to load it is an error.</summary>
-    Cuda,
-}
-
 /// <summary>A device choice as written on the command line: <c>auto</c>, <c>cpu</c>, <c>cuda</c> or <c>cuda:i</c>.</summary>
 /// <param name="Kind">The provider choice.</param>
 /// <param name="DeviceId">The CUDA device index.</param>

@@ -20,7 +20,7 @@ public sealed record ExecutionOptions
     /// <summary>The most bytes the shape probe may hold when the graphs are built (<see cref="ModelProbe.Run"/>); 4 GiB unless set.</summary>
     public long ProbeMemory { get; init; } = ModelProbe.DefaultMemoryLimit;
 
-    /// <summary>The backward nodes the device can take: the CPU-only kernels on the CPU, the portable ones otherwise (auto may still end on CUDA).</summary>
+    /// <summary>The providers a backward pass is built for: the CPU's (with its CPU-only kernels) on the CPU, CUDA's otherwise; with auto that holds until it falls back to the CPU (<see cref="SessionFactory.CreateForTarget"/> then builds for the CPU).</summary>
     public ProviderTarget Target => Device.Kind == DeviceKind.Cpu ? ProviderTarget.Cpu : ProviderTarget.Cuda;
 
     /// <summary>The options to go on with after <paramref name="session"/> was created: these, or the CPU when <c>auto</c> fell back to it.</summary>

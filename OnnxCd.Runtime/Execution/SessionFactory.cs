@@ -4,12 +4,6 @@ using OnnxCd.Runtime.Graph;
 
 namespace OnnxCd.Runtime.Execution;
 
-/// <summary>A session and the provider that actually runs it.</summary>
-/// <param name="Session">The session; the caller disposes it.</param>
-/// <param name="Provider">A description of the provider, for example <c>CPUExecutionProvider</c> or <c>CUDAExecutionProvider (device 0)</c>.</param>
-/// <param name="FallbackReason">Why <see cref="DeviceKind.Auto"/> fell back to the CPU, or null.</param>
-public sealed record CreatedSession(InferenceSession Session, string Provider, string? FallbackReason);
-
 /// <summary>Creates ONNX Runtime sessions on the CPU or CUDA provider and reports which one runs.</summary>
 public static class SessionFactory
 {

@@ -2,12 +2,6 @@ using Onnx;
 
 namespace OnnxCd.Runtime.Graph;
 
-/// <summary>The tensor CD-F would match, and why it was chosen.</summary>
-/// <param name="Name">The tensor name.</param>
-/// <param name="Shape">Its shape.</param>
-/// <param name="Reason">How it was found.</param>
-public sealed record FeatureCandidate(string Name, string Shape, string Reason);
-
 /// <summary>
 /// Finds the feature map CD-F matches by default: the last convolutional-stage output before global
 /// pooling (features[-2] in the original code, cd-algorithm.md section 2).

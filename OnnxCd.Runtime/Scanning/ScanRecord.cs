@@ -8,9 +8,3 @@ namespace OnnxCd.Runtime.Scanning;
 /// <param name="L1">Σ of the mask: the score (small = suspicious).</param>
 /// <param name="Loss">The CD objective at the last step.</param>
 public sealed record ScanRecord(long Index, string Id, long? Label, long? Predicted, double L1, double Loss);
-
-/// <summary>A sample that could not be scanned, and why.</summary>
-/// <param name="Index">The sample's index in the dataset.</param>
-/// <param name="Id">Its stable id.</param>
-/// <param name="Reason">What was wrong with it.</param>
-public sealed record ScanError(long Index, string Id, string Reason);
