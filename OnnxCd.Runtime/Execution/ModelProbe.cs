@@ -230,7 +230,7 @@ public static class ModelProbe
                     }
 
                     var info = results[i].GetTensorTypeAndShape();
-                    infos[outputNames[i]] = new TensorInfo(ElementTypes.FromOrt(info.ElementDataType), new TensorShape(info.Shape));
+                    infos[outputNames[i]] = new TensorInfo(OrtElementTypes.ToOnnx(info.ElementDataType), new TensorShape(info.Shape));
                     if (info.ElementCount <= MaxIntValues && info.ElementDataType is TensorElementType.Int64 or TensorElementType.Int32)
                     {
                         intValues[outputNames[i]] = info.ElementDataType == TensorElementType.Int64

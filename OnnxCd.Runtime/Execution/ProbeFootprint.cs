@@ -28,7 +28,7 @@ internal sealed record ProbeFootprint(double Bytes, int Counted, int Unsized, (s
         var counted = 0;
         foreach (var (name, metadata) in session.InputMetadata.Concat(session.OutputMetadata))
         {
-            var elementBytes = metadata.IsTensor ? ElementTypes.Bytes(ElementTypes.FromOrt(metadata.ElementDataType)) : 0;
+            var elementBytes = metadata.IsTensor ? ElementTypes.Bytes(OrtElementTypes.ToOnnx(metadata.ElementDataType)) : 0;
             if (elementBytes == 0 || Dims(metadata, batchSymbols, batch) is not { } dims)
             {
                 unsized++;

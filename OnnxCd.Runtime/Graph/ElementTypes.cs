@@ -1,4 +1,3 @@
-using Microsoft.ML.OnnxRuntime.Tensors;
 using DataType = Onnx.TensorProto.Types.DataType;
 
 namespace OnnxCd.Runtime.Graph;
@@ -32,6 +31,4 @@ internal static class ElementTypes
         DataType.Complex128 => 16,
         _ => 0,
     };
-
-    public static DataType FromOrt(TensorElementType type) => (DataType)(int)type;
 }
