@@ -50,6 +50,20 @@ public sealed partial class LayoutTests
         Assert.True(seen > 50, $"only {seen} using lines read");
     }
 
+    /// <summary>Graphs are built and checked without running anything: only Execution and the folders above it open ONNX Runtime.</summary>
+    [Theory]
+    [InlineData("Graph")]
+    [InlineData("Autodiff")]
+    [InlineData("Data")]
+    [InlineData("Detection")]
+    [InlineData("Reporting")]
+    public void BuildingFolders_DoNotUseOnnxRuntime(string folder)
+    {
+        var files = Directory.GetFiles(Path.Combine(RepositoryPaths.Root, "OnnxCd.Runtime", folder), "*.cs", SearchOption.AllDirectories);
+        Assert.NotEmpty(files);
+        Assert.DoesNotContain(files, f => File.ReadAllText(f).Contains("Microsoft.ML.OnnxRuntime", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void TheAllowedUses_HaveNoCycle()
     {
