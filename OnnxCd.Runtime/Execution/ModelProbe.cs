@@ -111,15 +111,11 @@ public static class ModelProbe
             $"{held} If the declared size is wrong, fix the model; for a symbolic size give a smaller {Setting.InputSize}; to probe this size anyway, raise the limit with {Setting.ProbeMemory}."));
     }
 
-    /// <summary>Whether the input's first axis is symbolic (or unknown): the batch axis, varied by the probe.</summary>
-    private static bool HasDynamicBatch(ValueInfoProto input) =>
-        input.Type?.TensorType?.Shape?.Dim.FirstOrDefault() is { ValueCase: not TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue };
-
     /// <summary><paramref name="dims"/> with the batch axis set to <paramref name="batch"/> when the input's batch is dynamic.</summary>
     private static long[] BatchDims(ValueInfoProto input, long[] dims, long batch)
     {
         var result = (long[])dims.Clone();
-        if (HasDynamicBatch(input) && result.Length > 0)
+        if (ModelSignature.HasDynamicBatch(input) && result.Length > 0)
         {
             result[0] = batch;
         }
@@ -148,7 +144,7 @@ public static class ModelProbe
         var batchSymbols = new HashSet<string>(StringComparer.Ordinal);
         foreach (var input in graph.Input)
         {
-            var dynamicBatch = HasDynamicBatch(input);
+            var dynamicBatch = ModelSignature.HasDynamicBatch(input);
             var fed = inputDims[input.Name];
             if (input.Type?.TensorType is not { } tensor)
             {
