@@ -126,6 +126,24 @@ internal static class GradCases
             [Int("axis", 1), Float("epsilon", 1e-3)],
             type: F64);
         yield return GradCase.Op("LayerNormalization", [In.X(2, 3, 4), In.Const([1, 2, 0.5, -1], [4])], outputs: 3, note: "statistics exposed");
+        foreach (int[] statistics in new[] { new[] { 1, 2 }, [2] })
+        {
+            yield return GradCase.Graph(
+                $"LayerNormalization-17 statistics [{string.Join(",", statistics)}] only, Y not on the path",
+                () =>
+                {
+                    var g = new TestGraph();
+                    var outputs = g.NodeMulti("LayerNormalization", [g.Input("x", [2, 3, 4]), g.Constant([1, 2, 0.5, -1], [4])], 3);
+                    foreach (var k in statistics)
+                    {
+                        g.Output(outputs[k]);
+                    }
+
+                    return g;
+                },
+                Tolerance.Smooth32,
+                ("x", Sampler.Uniform(-2, 2)));
+        }
     }
 
     private static IEnumerable<GradCase> Convolution()

@@ -28,7 +28,8 @@ internal static class NormalizationRules
     /// <summary>
     /// LayerNormalization-17 over axes [axis, r) of n elements: x̂ = (x − μ)·ρ, y = x̂·scale + b.  With
     /// g = dy·scale, dx = ρ·(g − mean(g) − x̂·mean(g·x̂)); where the outputs μ and ρ carry gradients
-    /// dμ, dρ too, dx += dμ/n − dρ·ρ²·x̂/n.  μ and ρ are read from the node's optional outputs, added when absent.
+    /// dμ, dρ too, dx += dμ/n − dρ·ρ²·x̂/n.  An output no gradient reaches counts as zero (only μ or ρ
+    /// may be on the path).  μ and ρ are read from the node's optional outputs, added when absent.
     /// </summary>
     public static void LayerNormalization(GradientContext g)
     {
@@ -44,11 +45,20 @@ internal static class NormalizationRules
 
         var e = g.E;
         var xHat = e.Mul(e.Sub(x, mean), invStdDev);
-        var scaled = e.Mul(g.Dy, AsTypeOf(g, g.Input(1), x));
-        var meanScaled = e.Mul(e.ReduceSum(scaled, axes, keepDims: true), 1.0 / count);
-        var meanScaledXHat = e.Mul(e.ReduceSum(e.Mul(scaled, xHat), axes, keepDims: true), 1.0 / count);
-        var centred = e.Sub(e.Sub(scaled, meanScaled), e.Mul(xHat, meanScaledXHat));
-        var dx = e.Mul(centred, invStdDev);
+        TensorRef dx;
+        if (g.OutputGrad(0) is { } dy)
+        {
+            var scaled = e.Mul(dy, AsTypeOf(g, g.Input(1), x));
+            var meanScaled = e.Mul(e.ReduceSum(scaled, axes, keepDims: true), 1.0 / count);
+            var meanScaledXHat = e.Mul(e.ReduceSum(e.Mul(scaled, xHat), axes, keepDims: true), 1.0 / count);
+            var centred = e.Sub(e.Sub(scaled, meanScaled), e.Mul(xHat, meanScaledXHat));
+            dx = e.Mul(centred, invStdDev);
+        }
+        else
+        {
+            dx = g.ZerosLike(x);
+        }
+
         if (g.OutputGrad(1) is { } dMean)
         {
             dx = e.Add(dx, e.Mul(AsTypeOf(g, dMean, x), 1.0 / count));
