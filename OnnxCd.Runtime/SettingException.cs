@@ -13,7 +13,4 @@ public sealed class SettingException : ArgumentException, ISettingMessage
 
     /// <inheritdoc/>
     public FormattableString Text { get; }
-
-    /// <inheritdoc/>
-    public override string Message => Text.ToString();
 }

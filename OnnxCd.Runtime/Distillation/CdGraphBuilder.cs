@@ -22,7 +22,7 @@ public static class CdGraphBuilder
 {
     /// <summary>
     /// Checks that <paramref name="model"/> can be distilled with <paramref name="options"/> and runs
-    /// it once on the CPU (<see cref="ModelProbe"/>) to learn the shape of every tensor for images of
+    /// it on the CPU (<see cref="ModelProbe"/>) to learn the shape of every tensor for images of
     /// <paramref name="imageDims"/> ([N,C,H,W]; N does not matter unless the model fixes its batch
     /// size, which then wins): what <see cref="Build"/> needs.
     /// </summary>

@@ -65,12 +65,11 @@ public sealed class CognitiveDistiller : IDisposable
         var reference = SessionFactory.Create(graphs.Reference.ToBytes(), execution, graphs.Reference.Description);
         try
         {
-            var step = SessionFactory.CreateForTarget(execution.FollowingFallback(reference), target =>
-            {
-                graphs = target == execution.Target ? graphs : CdGraphBuilder.Build(model, shapes, options, target);
-                return graphs.Step;
-            });
-            return new CognitiveDistiller(graphs, options, reference, step with { FallbackReason = reference.FallbackReason }, noise ?? NoiseSource.Seeded(options.Seed), batchSize);
+            var (step, stepGraphs) = SessionFactory.CreateForTarget(
+                execution.FollowingFallback(reference),
+                target => target == execution.Target ? graphs : CdGraphBuilder.Build(model, shapes, options, target),
+                g => g.Step);
+            return new CognitiveDistiller(stepGraphs, options, reference, step with { FallbackReason = reference.FallbackReason }, noise ?? NoiseSource.Seeded(options.Seed), batchSize);
         }
         catch
         {

@@ -2,16 +2,14 @@ using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Onnx;
-
 using OnnxCd.Runtime.Graph;
 
 namespace OnnxCd.Runtime.Execution;
 
 /// <summary>
 /// Runs a model to learn the element type and shape of every tensor (<see cref="TensorShapes"/>):
-/// once with batch 1 and once with batch 2,
-/// every intermediate exposed as an output. Dimensions that differ between the runs follow the
-/// batch and are marked dynamic. A model with a fixed batch size is run once. Integer tensors of
+/// once with batch 1 and once with batch 2, every intermediate exposed as an output. Dimensions
+/// that differ between the runs follow the batch and are marked dynamic. A model with a fixed batch size is run once. Integer tensors of
 /// up to <see cref="MaxIntValues"/> elements keep their values where both runs agree.
 /// </summary>
 /// <remarks>

@@ -38,25 +38,31 @@ public static class SessionFactory
     /// Creates a session for a graph that depends on the providers that run it (a backward pass):
     /// built by <paramref name="build"/> for the device's <see cref="ExecutionOptions.Target"/>, and
     /// when <c>auto</c> falls back to the CPU, built again for the CPU (a backward built for CUDA
-    /// breaks max-pooling ties the other way there).
+    /// breaks max-pooling ties the other way there). Returns the session and what was built for it.
     /// </summary>
+    /// <param name="options">Device, threads and numerics.</param>
+    /// <param name="build">Builds for a target; what it returns holds the model to run.</param>
+    /// <param name="modelOf">The model to run, within what <paramref name="build"/> returned.</param>
     /// <exception cref="ModelException">ONNX Runtime rejects the model.</exception>
     /// <exception cref="InvalidOperationException">An explicit CUDA device cannot be used.</exception>
-    public static CreatedSession CreateForTarget(ExecutionOptions options, Func<ProviderTarget, OnnxModel> build)
+    public static (CreatedSession Session, T Built) CreateForTarget<T>(ExecutionOptions options, Func<ProviderTarget, T> build, Func<T, OnnxModel> modelOf)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(build);
-        var model = build(options.Target);
+        ArgumentNullException.ThrowIfNull(modelOf);
+        var built = build(options.Target);
+        var model = modelOf(built);
         var created = Create(model.ToBytes(), options, model.Description);
         if (created.FallbackReason is null)
         {
-            return created;
+            return (created, built);
         }
 
         created.Session.Dispose();
         var cpu = options.FollowingFallback(created);
         var rebuilt = build(cpu.Target);
-        return Create(rebuilt.ToBytes(), cpu, rebuilt.Description) with { FallbackReason = created.FallbackReason };
+        var cpuModel = modelOf(rebuilt);
+        return (Create(cpuModel.ToBytes(), cpu, cpuModel.Description) with { FallbackReason = created.FallbackReason }, rebuilt);
     }
 
     /// <summary>

@@ -67,12 +67,7 @@ public sealed class VjpSession : IDisposable
         var input = signature.SingleInput("OnnxCd differentiates models with a single image input");
         var shapes = ModelProbe.Run(model, new Dictionary<string, long[]> { [input] = inputDims }, options.ProbeMemory);
         output ??= signature.SingleFloatOutput(shapes, $"choose one with {Setting.Output}");
-        GradientModel gradient = null!;
-        var created = SessionFactory.CreateForTarget(options, target =>
-        {
-            gradient = GradientBuilder.Build(model, GradientRequest.Vjp(input, output) with { Target = target }, shapes);
-            return gradient.Model;
-        });
+        var (created, gradient) = SessionFactory.CreateForTarget(options, target => GradientBuilder.Build(model, GradientRequest.Vjp(input, output) with { Target = target }, shapes), g => g.Model);
         return new VjpSession(created, gradient, input, output, shapes);
     }
 

@@ -4,7 +4,7 @@ using DataType = Onnx.TensorProto.Types.DataType;
 namespace OnnxCd.Runtime.Graph;
 
 /// <summary>
-/// What a model declares at its edges, read once: its inputs and their declared sizes, whether the
+/// What a model declares at its edges, in one place: its inputs and their declared sizes, whether the
 /// batch axis is dynamic, its BatchNormalization nodes left in training mode; and the checks every
 /// user of a model makes against it (one image input, one float output, concrete input sizes).
 /// </summary>
@@ -13,9 +13,7 @@ public sealed class ModelSignature
     private ModelSignature(OnnxModel model)
     {
         Model = model;
-        Inputs = model.Proto.Graph.Input.ToList();
-        BatchIsDynamic = Inputs.All(HasDynamicBatch);
-        TrainingModeBatchNorms = model.Proto.Graph.Node.Where(n => IsTrainingBatchNorm(n, model.Opset)).Select(GraphIndex.NodeLabel).ToList();
+        Inputs = model.Proto.Graph.Input;
     }
 
     /// <summary>The model read.</summary>
@@ -26,10 +24,11 @@ public sealed class ModelSignature
     public long[]? DeclaredInputShape => Model.DeclaredInputShape;
 
     /// <summary>Whether every input's first axis is symbolic: the batch size is the caller's to choose.</summary>
-    public bool BatchIsDynamic { get; }
+    public bool BatchIsDynamic => Inputs.All(HasDynamicBatch);
 
     /// <summary>The BatchNormalization nodes in training mode (see <see cref="IsTrainingBatchNorm"/>), as node labels.</summary>
-    public IReadOnlyList<string> TrainingModeBatchNorms { get; }
+    public IReadOnlyList<string> TrainingModeBatchNorms =>
+        Model.Proto.Graph.Node.Where(n => IsTrainingBatchNorm(n, Model.Opset)).Select(GraphIndex.NodeLabel).ToList();
 
     internal IReadOnlyList<ValueInfoProto> Inputs { get; }
 

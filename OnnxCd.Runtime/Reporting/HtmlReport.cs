@@ -29,28 +29,26 @@ public static class HtmlReport
     {
         ArgumentNullException.ThrowIfNull(report);
         var html = new StringBuilder();
-        var s = report;
-        var (scores, flagged, poisoned, metrics, grid, groups, errors) = (report.Scores, report.FlaggedSamples, report.Poisoned, report.Curve, report.Grid, report.Groups, report.Errors);
-        html.Append($"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>OnnxCd scan: {E(Path.GetFileName(s.Model))} on {E(Path.GetFileName(s.Data))}</title><style>{Style}</style></head><body>");
-        html.Append($"<h1>OnnxCd scan</h1><p class=\"muted\">Cognitive Distillation (Huang et al., ICLR 2023) of <code>{E(s.Data)}</code> with <code>{E(s.Model)}</code></p>");
+        html.Append($"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>OnnxCd scan: {E(Path.GetFileName(report.Model))} on {E(Path.GetFileName(report.Data))}</title><style>{Style}</style></head><body>");
+        html.Append($"<h1>OnnxCd scan</h1><p class=\"muted\">Cognitive Distillation (Huang et al., ICLR 2023) of <code>{E(report.Data)}</code> with <code>{E(report.Model)}</code></p>");
         html.Append($"<p class=\"lead\">{Lead(report)}</p>");
 
         html.Append("<h2>What was scanned, and how</h2><table>");
-        Row(html, "Model", $"<code>{E(s.Model)}</code><br><span class=\"muted\">sha256 {s.ModelSha256}</span>");
-        Row(html, "Data", $"<code>{E(s.Data)}</code>: {E(report.DataDescription)}; samples {s.SliceStart}–{s.SliceEnd - 1} of {s.Count}" + (s.Shard is null ? string.Empty : $" (shard {E(s.Shard)})"));
-        Row(html, "Image size", string.Join("×", s.Image));
-        Row(html, "CD settings", E(s.Cd));
+        Row(html, "Model", $"<code>{E(report.Model)}</code><br><span class=\"muted\">sha256 {report.ModelSha256}</span>");
+        Row(html, "Data", $"<code>{E(report.Data)}</code>: {E(report.DataDescription)}; samples {report.SliceStart}–{report.SliceEnd - 1} of {report.Count}" + (report.Shard is null ? string.Empty : $" (shard {E(report.Shard)})"));
+        Row(html, "Image size", string.Join("×", report.Image));
+        Row(html, "CD settings", E(report.Cd));
         Row(html, "Rule", $"flag when L1 &lt; {report.Threshold.Value.ToString("G6", CultureInfo.InvariantCulture)}: {E(report.Threshold.Rule)}");
         Row(html, "Runs", string.Join("<br>", report.Runs.Select(r => E(string.Create(CultureInfo.InvariantCulture, $"{r.Scanned} samples in {r.Seconds:F1} s on {r.Provider}, batch {r.BatchSize}")))) + $"<br><span class=\"muted\">ONNX Runtime {E(report.OnnxRuntime)}</span>");
         html.Append("</table>");
 
         html.Append("<h2>Scores</h2><p>Each sample's score is the L1 norm of its learned mask: the number of pixels the model needs to keep its output. Backdoored samples need few, so <b>small scores are suspicious</b>.</p>");
-        var groupsForHistogram = poisoned is null
-            ? new List<(string, IReadOnlyList<double>, string)> { ("not flagged", Pick(scores, flagged, false), "#1f77b4"), ("flagged", Pick(scores, flagged, true), "#ff7f0e") }
-            : [("clean", Pick(scores, poisoned, false), "#1f77b4"), ("poisoned", Pick(scores, poisoned, true), "#d62728")];
-        html.Append(Img(Plots.Histogram(groupsForHistogram, report.Threshold.Value, poisoned is null ? "Mask L1 of flagged and other samples" : "Mask L1 of clean and poisoned samples (ground truth)"), "score histogram"));
+        var groupsForHistogram = report.Poisoned is null
+            ? new List<(string, IReadOnlyList<double>, string)> { ("not flagged", Pick(report.Scores, report.FlaggedSamples, false), "#1f77b4"), ("flagged", Pick(report.Scores, report.FlaggedSamples, true), "#ff7f0e") }
+            : [("clean", Pick(report.Scores, report.Poisoned, false), "#1f77b4"), ("poisoned", Pick(report.Scores, report.Poisoned, true), "#d62728")];
+        html.Append(Img(Plots.Histogram(groupsForHistogram, report.Threshold.Value, report.Poisoned is null ? "Mask L1 of flagged and other samples" : "Mask L1 of clean and poisoned samples (ground truth)"), "score histogram"));
 
-        if (report.Metrics is { } m && metrics is not null)
+        if (report.Metrics is { } m && report.Curve is { } curve)
         {
             html.Append($"<h2>Against ground truth</h2><p>{E(m.Truth)}; {m.Poisoned} poisoned and {m.Clean} clean samples scored.</p><table>");
             Row(html, "AUROC", F(m.Auroc));
@@ -62,7 +60,7 @@ public static class HtmlReport
 
             var c = m.Confusion;
             Row(html, "Rule's confusion", $"TP {c.TruePositives}, FP {c.FalsePositives}, TN {c.TrueNegatives}, FN {c.FalseNegatives} (recall {F(c.Recall)}, precision {F(c.Precision)}, FPR {F(c.FalsePositiveRate)})");
-            html.Append("</table>").Append(Img(Plots.Roc(metrics), "ROC curve"));
+            html.Append("</table>").Append(Img(Plots.Roc(curve), "ROC curve"));
         }
 
         if (report.Classes.Count > 0)
@@ -73,7 +71,7 @@ public static class HtmlReport
                 html.Append($"<p>Suspected target class: <b>{E(t.Class.Name)}</b>: {P(t.FlaggedRate)} of its samples are flagged against {P(t.OverallRate)} overall, and it holds {P(t.ShareOfFlagged)} of all flagged samples ({t.ExcessFlagged:F0} more than its size predicts).</p>");
             }
 
-            html.Append("<table><tr><th>class</th><th>samples</th><th>flagged</th><th>flagged rate</th><th>mean L1</th><th>median L1</th>" + (poisoned is null ? string.Empty : "<th>poisoned</th>") + "</tr>");
+            html.Append("<table><tr><th>class</th><th>samples</th><th>flagged</th><th>flagged rate</th><th>mean L1</th><th>median L1</th>" + (report.Poisoned is null ? string.Empty : "<th>poisoned</th>") + "</tr>");
             foreach (var c in report.Classes)
             {
                 var target = report.SuspectedTarget?.Class.Class == c.Class ? " class=\"target\"" : string.Empty;
@@ -83,30 +81,30 @@ public static class HtmlReport
             html.Append("</table>");
         }
 
-        Grid(html, "Most suspicious samples", "The smallest masks: image, mask, cognitive pattern x·m. A backdoor trigger shows as a small bright region the mask keeps.", grid.Where(g => g.MostSuspicious), s.Image);
-        Grid(html, "Least suspicious samples", "The largest masks, for comparison.", grid.Where(g => !g.MostSuspicious), s.Image);
+        Grid(html, "Most suspicious samples", "The smallest masks: image, mask, cognitive pattern x·m. A backdoor trigger shows as a small bright region the mask keeps.", report.Grid.Where(g => g.MostSuspicious), report.Image);
+        Grid(html, "Least suspicious samples", "The largest masks, for comparison.", report.Grid.Where(g => !g.MostSuspicious), report.Image);
 
         html.Append("<h2>Mean masks</h2><p>Where the model looks, on average, for each group (the paper's bias analysis). The unlearn and safe lists (<code>unlearn.txt</code>, <code>safe.txt</code>) hold the " + $"{report.Unlearn} most and {report.Safe} least suspicious samples by rank.</p><div class=\"groups\">");
-        foreach (var g in groups.Where(g => g.Count > 0))
+        foreach (var g in report.Groups.Where(g => g.Count > 0))
         {
-            html.Append($"<div class=\"group\"><img alt=\"{E(g.Name)}\" src=\"data:image/png;base64,{Convert.ToBase64String(MaskImages.EncodeMask(g.Mask, s.Image[1], s.Image[2]))}\"><br>{E(g.Name)}<br><span class=\"muted\">{g.Count} samples</span></div>");
+            html.Append($"<div class=\"group\"><img alt=\"{E(g.Name)}\" src=\"data:image/png;base64,{Convert.ToBase64String(MaskImages.EncodeMask(g.Mask, report.Image[1], report.Image[2]))}\"><br>{E(g.Name)}<br><span class=\"muted\">{g.Count} samples</span></div>");
         }
 
         html.Append("</div>");
-        html.Append($"<h2>Unreadable samples ({errors.Count})</h2>");
-        if (errors.Count == 0)
+        html.Append($"<h2>Unreadable samples ({report.Errors.Count})</h2>");
+        if (report.Errors.Count == 0)
         {
             html.Append("<p>None.</p>");
         }
         else
         {
             html.Append("<table><tr><th>index</th><th>id</th><th>reason</th></tr>");
-            foreach (var e in errors.Take(100))
+            foreach (var e in report.Errors.Take(100))
             {
                 html.Append($"<tr><td class=\"num\">{e.Index}</td><td>{E(e.Id)}</td><td>{E(e.Reason)}</td></tr>");
             }
 
-            html.Append("</table>").Append(errors.Count > 100 ? $"<p class=\"muted\">The first 100 of {errors.Count}; all are in errors.csv.</p>" : string.Empty);
+            html.Append("</table>").Append(report.Errors.Count > 100 ? $"<p class=\"muted\">The first 100 of {report.Errors.Count}; all are in errors.csv.</p>" : string.Empty);
         }
 
         html.Append($"<h2>Files</h2><p>{string.Join(", ", report.Outputs.Select(o => $"<code>{E(o)}</code>"))}. Re-threshold with the raw scores in <code>scores.csv</code>.</p></body></html>");

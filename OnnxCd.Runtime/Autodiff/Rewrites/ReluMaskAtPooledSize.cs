@@ -52,9 +52,9 @@ internal static class ReluMaskAtPooledSize
         var zero = emitter.Scalar(0, info.ElementType);
         var masked = emitter.Where(emitter.Greater(yRef, zero), new TensorRef(dy, info.ElementType, info.Shape), zero);
         var emitted = graph.Node.Skip(before).ToList();
-        foreach (var node in emitted)
+        while (graph.Node.Count > before)
         {
-            graph.Node.Remove(node);
+            graph.Node.RemoveAt(graph.Node.Count - 1);
         }
 
         var first = readers.Select(graph.Node.IndexOf).Min();
