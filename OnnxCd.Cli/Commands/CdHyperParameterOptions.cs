@@ -8,8 +8,11 @@ internal abstract class CdHyperParameterOptions : CommonOptions, IProbeOptions
     [Option("model", Required = true, HelpText = "The .onnx classifier.")]
     public string Model { get; set; } = string.Empty;
 
-    [Option("mode", Default = "logits", HelpText = "What the mask must keep: logits (CD-L), probs (softmax of the logits) or features (CD-F).")]
-    public string Mode { get; set; } = "logits";
+    [Option("mode", HelpText = "What the mask must keep: logits (CD-L, the paper's default), probs (softmax of the logits) or features (CD-F). Default: probs for scan (measured in onnx-models/README.md), logits elsewhere.")]
+    public string? Mode { get; set; }
+
+    /// <summary>The mode when --mode is not given.</summary>
+    public virtual string DefaultMode => "logits";
 
     [Option("feature", HelpText = "CD-F: the tensor to match (default: the last 4-D map before global pooling; see onnxcd inspect).")]
     public string? Feature { get; set; }

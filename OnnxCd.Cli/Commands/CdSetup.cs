@@ -13,7 +13,7 @@ internal static class CdSetup
 {
     public static CdOptions Options(CdHyperParameterOptions o, OnnxModel model)
     {
-        var mode = o.Mode.ToLowerInvariant() switch
+        var mode = (o.Mode ?? o.DefaultMode).ToLowerInvariant() switch
         {
             "logits" => CdMode.Logits,
             "probs" => CdMode.Probs,

@@ -20,6 +20,8 @@ internal interface IJudgingOptions
 
     string? Reference { get; }
 
+    string? Score { get; }
+
     double Unlearn { get; }
 
     double Safe { get; }
@@ -52,7 +54,13 @@ internal sealed class ScanOptions : CdCommandOptions, IJudgingOptions
     [Option('k', HelpText = "k for mean-std, mad and reference (default 1), or q for quantile (default 0.05).")]
     public double? K { get; set; }
 
-    [Option("reference", HelpText = "A trusted clean dataset: its scores set the threshold (mean − k·std), as in the original code.")]
+    /// <summary>Probability mode with class-relative suspicion: the default that held best on the shipped attack suite (onnx-models/README.md).</summary>
+    public override string DefaultMode => "probs";
+
+    [Option("score", HelpText = "Suspicion from mask size: class-relative (ln of the class's 0.75-quantile L1 over the sample's L1; default with --mode probs) or l1 (−L1, the paper's ranking; default with logits and features).")]
+    public string? Score { get; set; }
+
+    [Option("reference", HelpText = "A trusted clean dataset: its suspicion scores set the threshold (mean + k·std), as in the original code.")]
     public string? Reference { get; set; }
 
     [Option("save-masks", HelpText = "Also keep every float32 mask in masks.npy [N,1,H,W].")]
@@ -124,6 +132,13 @@ internal static class ScanCommand
             Data = string.Empty,
             Truth = o.Truth,
             TruthKind = o.TruthKind.ToLowerInvariant(),
+            Suspicion = o.Score?.ToLowerInvariant() switch
+            {
+                null => null,
+                "class-relative" => SuspicionKind.ClassRelative,
+                "l1" => SuspicionKind.MaskSize,
+                _ => throw new UsageException($"--score '{o.Score}' is not valid; use class-relative or l1."),
+            },
             Threshold = rule,
             Reference = o.Reference,
             UnlearnFraction = o.Unlearn,
@@ -135,7 +150,7 @@ internal static class ScanCommand
     {
         var invariant = CultureInfo.InvariantCulture;
         output.WriteLine($"Scanned       {s.Scored} of {s.Samples} samples of {s.Scan.Data} ({s.DataDescription})" + (s.Unreadable > 0 ? $"; {s.Unreadable} unreadable, listed in errors.csv" : string.Empty));
-        output.WriteLine(string.Create(invariant, $"Flagged       {s.Flagged} ({100.0 * s.Flagged / Math.Max(1, s.Scored):F1}%): L1 < {s.Threshold.Value:G6}, {s.Threshold.Rule}"));
+        output.WriteLine(string.Create(invariant, $"Flagged       {s.Flagged} ({100.0 * s.Flagged / Math.Max(1, s.Scored):F1}%): suspicion ({SuspicionName(s.Suspicion)}) > {s.Threshold.Value:G6}, {s.Threshold.Rule}"));
         if (s.Metrics is { } m)
         {
             output.WriteLine(string.Create(invariant, $"Truth         {m.Truth}"));
@@ -145,7 +160,11 @@ internal static class ScanCommand
 
         if (s.SuspectedTarget is { } t)
         {
-            output.WriteLine(string.Create(invariant, $"Target?       class {t.Class.Name} (by {s.ClassesBy}): {100 * t.FlaggedRate:F1}% of it flagged vs {100 * t.OverallRate:F1}% overall, {t.ExcessFlagged:F0} flagged beyond its size"));
+            output.WriteLine(string.Create(invariant, $"Target?       class {t.Class.Name} (by {s.ClassesBy}): {100 * t.FlaggedRate:F1}% of it flagged vs {100 * t.OthersRate:F1}% of the other classes, {t.ExcessFlagged:F0} flagged beyond its size (p {t.PValue:G2})"));
+        }
+        else if (s.Classes.Count > 1 && s.Flagged > 0)
+        {
+            output.WriteLine(string.Create(invariant, $"Target?       none: no class has significantly more flagged samples than the others (p > {SuspectedTarget.SignificanceLevel:G2})"));
         }
 
         var run = s.Runs.LastOrDefault();
@@ -156,6 +175,8 @@ internal static class ScanCommand
 
         output.WriteLine($"Report        {Path.Combine(s.Folder, "report.html")} (and scores.csv, summary.json, unlearn.txt, safe.txt in {s.Folder})");
     }
+
+    private static string SuspicionName(SuspicionKind kind) => kind == SuspicionKind.ClassRelative ? "class-relative" : "l1";
 
     private static T Parse<T>(Func<T> parse)
     {

@@ -1,7 +1,7 @@
 namespace OnnxCd.Runtime.Detection;
 
 /// <summary>
-/// Detection quality against ground truth, with suspicion = −score (a small mask is suspicious):
+/// Detection quality of suspicion scores (larger = more suspicious) against ground truth:
 /// AUROC, average precision (AUPRC), TPR at fixed FPRs, and the ROC curve.
 /// </summary>
 /// <param name="Positives">Poisoned samples.</param>
@@ -12,9 +12,9 @@ namespace OnnxCd.Runtime.Detection;
 /// <param name="Roc">The ROC curve, from (0,0) to (1,1).</param>
 public sealed record DetectionMetrics(long Positives, long Negatives, double Auroc, double Auprc, IReadOnlyDictionary<string, double> TprAtFpr, IReadOnlyList<RocPoint> Roc)
 {
-    /// <summary>Computes the metrics for scores (small = suspicious) and truth (true = poisoned).</summary>
+    /// <summary>Computes the metrics for suspicion scores (larger = more suspicious) and truth (true = poisoned).</summary>
     /// <exception cref="ArgumentException">Truth has only one class.</exception>
-    public static DetectionMetrics Compute(IReadOnlyList<double> scores, IReadOnlyList<bool> poisoned)
+    public static DetectionMetrics Compute(IReadOnlyList<double> suspicion, IReadOnlyList<bool> poisoned)
     {
         long positives = poisoned.Count(p => p), negatives = poisoned.Count - positives;
         if (positives == 0 || negatives == 0)
@@ -22,15 +22,15 @@ public sealed record DetectionMetrics(long Positives, long Negatives, double Aur
             throw new ArgumentException($"Ground truth marks {positives} of {poisoned.Count} samples as poisoned; AUROC needs both poisoned and clean samples.");
         }
 
-        // Walk from the most suspicious (smallest score) up, one threshold per distinct score.
-        var order = Enumerable.Range(0, scores.Count).OrderBy(i => scores[i]).ToArray();
+        // Walk from the most suspicious down, one threshold per distinct suspicion.
+        var order = Enumerable.Range(0, suspicion.Count).OrderByDescending(i => suspicion[i]).ToArray();
         var roc = new List<RocPoint> { new(0, 0) };
         double tp = 0, fp = 0, auroc = 0, auprc = 0;
         for (var i = 0; i < order.Length;)
         {
             double groupTp = 0, groupFp = 0;
-            var score = scores[order[i]];
-            for (; i < order.Length && scores[order[i]] == score; i++)
+            var score = suspicion[order[i]];
+            for (; i < order.Length && suspicion[order[i]] == score; i++)
             {
                 if (poisoned[order[i]])
                 {
@@ -56,12 +56,12 @@ public sealed record DetectionMetrics(long Positives, long Negatives, double Aur
     }
 
     /// <summary>The confusion counts of a threshold.</summary>
-    public static Confusion ConfusionOf(IReadOnlyList<double> scores, IReadOnlyList<bool> poisoned, Threshold threshold)
+    public static Confusion ConfusionOf(IReadOnlyList<double> suspicion, IReadOnlyList<bool> poisoned, Threshold threshold)
     {
         long tp = 0, fp = 0, tn = 0, fn = 0;
-        for (var i = 0; i < scores.Count; i++)
+        for (var i = 0; i < suspicion.Count; i++)
         {
-            var flagged = threshold.Flags(scores[i]);
+            var flagged = threshold.Flags(suspicion[i]);
             if (poisoned[i])
             {
                 _ = flagged ? tp++ : fn++;

@@ -1,3 +1,5 @@
+using MathNet.Numerics.Distributions;
+
 namespace OnnxCd.Runtime.Detection;
 
 /// <summary>The class where flagged samples concentrate: the likely target of a backdoor.</summary>
@@ -6,25 +8,40 @@ namespace OnnxCd.Runtime.Detection;
 /// <param name="OverallRate">The flagged fraction of all samples.</param>
 /// <param name="ShareOfFlagged">Its share of all flagged samples.</param>
 /// <param name="ExcessFlagged">Its flagged samples beyond what its size predicts: flagged − overall rate · samples.</param>
-public sealed record SuspectedTarget(ClassStatistics Class, double FlaggedRate, double OverallRate, double ShareOfFlagged, double ExcessFlagged)
+/// <param name="OthersRate">The flagged fraction of all other classes together.</param>
+/// <param name="PValue">
+/// The chance of flagging at least this many of its samples at <paramref name="OthersRate"/> (binomial
+/// upper tail), times the number of classes (Bonferroni: any class could have been the top one).
+/// </param>
+public sealed record SuspectedTarget(ClassStatistics Class, double FlaggedRate, double OverallRate, double ShareOfFlagged, double ExcessFlagged, double OthersRate, double PValue)
 {
+    /// <summary>The largest <see cref="PValue"/> that names a target; above it the flags are spread as chance spreads them.</summary>
+    public const double SignificanceLevel = 1e-3;
+
     /// <summary>
     /// The class with the most flagged samples beyond its expected count (flagged − overall rate · samples),
-    /// or null when nothing is flagged. Poisoned samples all carry the target label, so they add to its
-    /// count; the highest flagged rate alone would point at any small class whose clean images happen to
-    /// get small masks (Fashion-MNIST bags in probability mode, onnx-models/README.md).
+    /// when its count is significant against the other classes' flagged rate (<see cref="PValue"/> at most
+    /// <see cref="SignificanceLevel"/>); null when nothing is flagged or no class stands out, as on a clean
+    /// model. Poisoned samples all carry the target label, so they add to its count; the highest flagged
+    /// rate alone would point at any small class whose clean images happen to get small masks
+    /// (Fashion-MNIST bags in probability mode, onnx-models/README.md).
     /// </summary>
     public static SuspectedTarget? Find(IReadOnlyList<ClassStatistics> classes)
     {
         var flagged = classes.Sum(c => c.Flagged);
         var samples = classes.Sum(c => c.Samples);
-        if (flagged == 0)
+        if (flagged == 0 || classes.Count < 2)
         {
             return null;
         }
 
         var overall = (double)flagged / samples;
         var top = classes.MaxBy(c => c.Flagged - overall * c.Samples)!;
-        return new SuspectedTarget(top, top.FlaggedRate, overall, (double)top.Flagged / flagged, top.Flagged - overall * top.Samples);
+        var others = (double)(flagged - top.Flagged) / Math.Max(1, samples - top.Samples);
+        // P(X ≥ flagged) for X ~ Binomial(samples, others rate), Bonferroni over the classes.
+        var tail = top.Flagged == 0 ? 1 : others >= 1 ? 1 : others <= 0 ? 0 : 1 - Binomial.CDF(others, (int)top.Samples, top.Flagged - 1);
+        var pValue = Math.Min(1, tail * classes.Count);
+        return pValue > SignificanceLevel ? null
+            : new SuspectedTarget(top, top.FlaggedRate, overall, (double)top.Flagged / flagged, top.Flagged - overall * top.Samples, others, pValue);
     }
 }

@@ -30,25 +30,29 @@ public sealed record ThresholdRule(ThresholdKind Kind, double Parameter)
         return new ThresholdRule(kind, value);
     }
 
-    /// <summary>The threshold for <paramref name="scores"/> (and the reference scores for <see cref="ThresholdKind.Reference"/>).</summary>
-    public Threshold Compute(IReadOnlyList<double> scores, IReadOnlyList<double>? reference = null)
+    /// <summary>
+    /// The threshold for the suspicion scores <paramref name="suspicion"/> (larger = more suspicious; the
+    /// clean reference set's for <see cref="ThresholdKind.Reference"/>): mean + k·std, median + k·MAD,
+    /// the (1 − q)-quantile (so q is the share flagged), or the reference's mean + k·std.
+    /// </summary>
+    public Threshold Compute(IReadOnlyList<double> suspicion, IReadOnlyList<double>? reference = null)
     {
         var k = Parameter.ToString("G4", CultureInfo.InvariantCulture);
         switch (Kind)
         {
             case ThresholdKind.MeanStd:
-                return new Threshold($"mean − {k}·std of {scores.Count} scanned scores", Statistics.Mean(scores) - (Parameter * Statistics.SampleStd(scores)));
+                return new Threshold($"mean + {k}·std of {suspicion.Count} scanned suspicion scores", Statistics.Mean(suspicion) + (Parameter * Statistics.SampleStd(suspicion)));
             case ThresholdKind.MedianMad:
-                return new Threshold($"median − {k}·MAD of {scores.Count} scanned scores (MAD scaled by 1.4826)", Statistics.Median(scores) - (Parameter * Statistics.ScaledMad(scores)));
+                return new Threshold($"median + {k}·MAD of {suspicion.Count} scanned suspicion scores (MAD scaled by 1.4826)", Statistics.Median(suspicion) + (Parameter * Statistics.ScaledMad(suspicion)));
             case ThresholdKind.Quantile:
-                return new Threshold($"{k}-quantile of {scores.Count} scanned scores", Statistics.Quantile(scores, Parameter));
+                return new Threshold($"top {k} of {suspicion.Count} scanned suspicion scores ((1 − {k})-quantile)", Statistics.Quantile(suspicion, 1 - Parameter));
             default:
                 if (reference is null || reference.Count < 2)
                 {
                     throw new SettingException($"The reference rule needs the scores of a clean reference set ({Setting.Reference}) with at least 2 readable samples.");
                 }
 
-                return new Threshold($"mean − {k}·std of {reference.Count} clean reference scores", Statistics.Mean(reference) - (Parameter * Statistics.SampleStd(reference)));
+                return new Threshold($"mean + {k}·std of {reference.Count} clean reference suspicion scores", Statistics.Mean(reference) + (Parameter * Statistics.SampleStd(reference)));
         }
     }
 }

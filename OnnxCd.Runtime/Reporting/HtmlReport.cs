@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using OnnxCd.Runtime.Detection;
 
 namespace OnnxCd.Runtime.Reporting;
 
@@ -38,15 +39,16 @@ public static class HtmlReport
         Row(html, "Data", $"<code>{E(report.Data)}</code>: {E(report.DataDescription)}; samples {report.SliceStart}–{report.SliceEnd - 1} of {report.Count}" + (report.Shard is null ? string.Empty : $" (shard {E(report.Shard)})"));
         Row(html, "Image size", string.Join("×", report.Image));
         Row(html, "CD settings", E(report.Cd));
-        Row(html, "Rule", $"flag when L1 &lt; {report.Threshold.Value.ToString("G6", CultureInfo.InvariantCulture)}: {E(report.Threshold.Rule)}");
+        Row(html, "Suspicion", E(SuspicionText(report.Suspicion)));
+        Row(html, "Rule", $"flag when suspicion &gt; {report.Threshold.Value.ToString("G6", CultureInfo.InvariantCulture)}: {E(report.Threshold.Rule)}");
         Row(html, "Runs", string.Join("<br>", report.Runs.Select(r => E(string.Create(CultureInfo.InvariantCulture, $"{r.Scanned} samples in {r.Seconds:F1} s on {r.Provider}, batch {r.BatchSize}")))) + $"<br><span class=\"muted\">ONNX Runtime {E(report.OnnxRuntime)}</span>");
         html.Append("</table>");
 
-        html.Append("<h2>Scores</h2><p>Each sample's score is the L1 norm of its learned mask: the number of pixels the model needs to keep its output. Backdoored samples need few, so <b>small scores are suspicious</b>.</p>");
+        html.Append("<h2>Scores</h2><p>Each sample's learned mask keeps the pixels the model needs to keep its output; its L1 norm counts them. Backdoored samples need few, so a small mask is suspicious. The <b>suspicion</b> score turns mask size into a ranking, <b>larger = more suspicious</b>: " + E(SuspicionText(report.Suspicion)) + ".</p>");
         var groupsForHistogram = report.Poisoned is null
-            ? new List<(string, IReadOnlyList<double>, string)> { ("not flagged", Pick(report.Scores, report.FlaggedSamples, false), "#1f77b4"), ("flagged", Pick(report.Scores, report.FlaggedSamples, true), "#ff7f0e") }
-            : [("clean", Pick(report.Scores, report.Poisoned, false), "#1f77b4"), ("poisoned", Pick(report.Scores, report.Poisoned, true), "#d62728")];
-        html.Append(Img(Plots.Histogram(groupsForHistogram, report.Threshold.Value, report.Poisoned is null ? "Mask L1 of flagged and other samples" : "Mask L1 of clean and poisoned samples (ground truth)"), "score histogram"));
+            ? new List<(string, IReadOnlyList<double>, string)> { ("not flagged", Pick(report.SuspicionScores, report.FlaggedSamples, false), "#1f77b4"), ("flagged", Pick(report.SuspicionScores, report.FlaggedSamples, true), "#ff7f0e") }
+            : [("clean", Pick(report.SuspicionScores, report.Poisoned, false), "#1f77b4"), ("poisoned", Pick(report.SuspicionScores, report.Poisoned, true), "#d62728")];
+        html.Append(Img(Plots.Histogram(groupsForHistogram, report.Threshold.Value, report.Poisoned is null ? "Suspicion of flagged and other samples" : "Suspicion of clean and poisoned samples (ground truth)"), "score histogram"));
 
         if (report.Metrics is { } m && report.Curve is { } curve)
         {
@@ -68,7 +70,11 @@ public static class HtmlReport
             html.Append($"<h2>Classes (by {E(report.ClassesBy!)})</h2>");
             if (report.SuspectedTarget is { } t)
             {
-                html.Append($"<p>Suspected target class: <b>{E(t.Class.Name)}</b>: {P(t.FlaggedRate)} of its samples are flagged against {P(t.OverallRate)} overall, and it holds {P(t.ShareOfFlagged)} of all flagged samples ({t.ExcessFlagged:F0} more than its size predicts).</p>");
+                html.Append($"<p>Suspected target class: <b>{E(t.Class.Name)}</b>: {P(t.FlaggedRate)} of its samples are flagged against {P(t.OthersRate)} of the other classes' (p = {t.PValue.ToString("G2", CultureInfo.InvariantCulture)}, Bonferroni-corrected), and it holds {P(t.ShareOfFlagged)} of all flagged samples ({t.ExcessFlagged:F0} more than its size predicts).</p>");
+            }
+            else if (report.Flagged > 0)
+            {
+                html.Append($"<p>No suspected target class: no class has significantly more flagged samples than the others (p &gt; {SuspectedTarget.SignificanceLevel.ToString("G2", CultureInfo.InvariantCulture)}), as on a clean model; the flags are spread as chance spreads them.</p>");
             }
 
             html.Append("<table><tr><th>class</th><th>samples</th><th>flagged</th><th>flagged rate</th><th>mean L1</th><th>median L1</th>" + (report.Poisoned is null ? string.Empty : "<th>poisoned</th>") + "</tr>");
@@ -152,6 +158,10 @@ public static class HtmlReport
 
         html.Append("</div>");
     }
+
+    private static string SuspicionText(SuspicionKind kind) => kind == SuspicionKind.ClassRelative
+        ? $"class-relative, ln(q75 of the class's L1 / L1): how many times smaller the mask is than its class's ordinary ones (quantile {Suspicion.ClassQuantile})"
+        : "mask size, −L1 (the paper's ranking)";
 
     private static IReadOnlyList<double> Pick(IReadOnlyList<double> scores, IReadOnlyList<bool> by, bool value) =>
         Enumerable.Range(0, scores.Count).Where(i => by[i] == value).Select(i => scores[i]).ToList();

@@ -50,7 +50,10 @@ public sealed record ScanReport
     /// <summary>Samples that could not be read.</summary>
     public required long Unreadable { get; init; }
 
-    /// <summary>The threshold that flags samples.</summary>
+    /// <summary>How mask sizes became suspicion scores.</summary>
+    public required SuspicionKind Suspicion { get; init; }
+
+    /// <summary>The threshold that flags samples (suspicion above it).</summary>
     public required Threshold Threshold { get; init; }
 
     /// <summary>Samples flagged.</summary>
@@ -80,8 +83,8 @@ public sealed record ScanReport
     /// <summary>The files the scan wrote.</summary>
     public required IReadOnlyList<string> Outputs { get; init; }
 
-    /// <summary>Every scored sample's score.</summary>
-    public required IReadOnlyList<double> Scores { get; init; }
+    /// <summary>Every scored sample's suspicion (larger = more suspicious).</summary>
+    public required IReadOnlyList<double> SuspicionScores { get; init; }
 
     /// <summary>Whether each scored sample is flagged.</summary>
     public required IReadOnlyList<bool> FlaggedSamples { get; init; }

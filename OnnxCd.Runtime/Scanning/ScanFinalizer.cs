@@ -32,10 +32,10 @@ public static class ScanFinalizer
     /// <param name="settings">The rule and split settings.</param>
     /// <param name="source">The dataset, for the report's pictures.</param>
     /// <param name="truth">The ground truth (<see cref="GroundTruth.Load"/> for the whole dataset), or null.</param>
-    /// <param name="reference">Scores of the clean reference set, for the reference rule.</param>
+    /// <param name="reference">The records of the clean reference set, for the reference rule.</param>
     /// <param name="runs">The runs that produced the journal.</param>
     /// <exception cref="DataException">No sample could be scored.</exception>
-    public static ScanSummary Finalize(string folder, ScanIdentity identity, ScanSettings settings, DatasetSource source, GroundTruth? truth, IReadOnlyList<double>? reference, IReadOnlyList<ScanRun> runs)
+    public static ScanSummary Finalize(string folder, ScanIdentity identity, ScanSettings settings, DatasetSource source, GroundTruth? truth, IReadOnlyList<ScanRecord>? reference, IReadOnlyList<ScanRun> runs)
     {
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(settings);
@@ -48,25 +48,27 @@ public static class ScanFinalizer
         }
 
         var scores = samples.Scores;
-        var threshold = settings.Threshold.Compute(scores, reference);
-        var flagged = scores.Select(threshold.Flags).ToArray();
-        var poisoned = truth is null ? null : samples.Indices.Select(i => truth.Poisoned[i]).ToArray();
-        var curve = poisoned is not null && poisoned.Contains(true) && poisoned.Contains(false) ? DetectionMetrics.Compute(scores, poisoned) : null;
-        var metrics = curve is null ? null : new TruthMetrics(truth!.Interpretation, curve.Positives, curve.Negatives, curve.Auroc, curve.Auprc, curve.TprAtFpr, DetectionMetrics.ConfusionOf(scores, poisoned!, threshold));
-
         var (classesBy, classes) = Classes(samples);
+        var kind = settings.SuspicionFor(identity.Mode);
+        var suspicion = Suspicion.Compute(kind, scores, classes);
+        var threshold = settings.Threshold.Compute(suspicion, reference is null ? null : ReferenceSuspicion(kind, reference));
+        var flagged = suspicion.Select(threshold.Flags).ToArray();
+        var poisoned = truth is null ? null : samples.Indices.Select(i => truth.Poisoned[i]).ToArray();
+        var curve = poisoned is not null && poisoned.Contains(true) && poisoned.Contains(false) ? DetectionMetrics.Compute(suspicion, poisoned) : null;
+        var metrics = curve is null ? null : new TruthMetrics(truth!.Interpretation, curve.Positives, curve.Negatives, curve.Auroc, curve.Auprc, curve.TprAtFpr, DetectionMetrics.ConfusionOf(suspicion, poisoned!, threshold));
+
         var names = classesBy == "label" ? source.ClassNames : null;
         var statistics = classes is null ? [] : ClassStatistics.Compute(classes, scores, flagged, poisoned, names);
-        var order = SuspicionOrder.Of(scores, samples.Indices);
+        var order = SuspicionOrder.Of(suspicion, samples.Indices);
         var split = RankSplit.FromOrder(samples.Indices, order, settings.UnlearnFraction, settings.SafeFraction);
         var groups = GroupMasks.Compute(folder, identity, samples.Indices, classes, statistics, flagged, poisoned);
 
-        WriteScores(folder, samples, flagged, poisoned);
+        WriteScores(folder, samples, suspicion, flagged, poisoned);
         AtomicFile.WriteAllLines(Path.Combine(folder, "unlearn.txt"), split.Unlearn.Select(i => i.ToString(CultureInfo.InvariantCulture)));
         AtomicFile.WriteAllLines(Path.Combine(folder, "safe.txt"), split.Safe.Select(i => i.ToString(CultureInfo.InvariantCulture)));
         NpyFile.Write(Path.Combine(folder, "group-masks.npy"), NpyArray.Of(groups.SelectMany(g => g.Mask).ToArray(), groups.Count, 1, identity.Image[1], identity.Image[2]));
 
-        var sorted = Array.ConvertAll(order, i => scores[i]);
+        var sorted = scores.Order().ToArray();
         var summary = new ScanSummary
         {
             Folder = folder,
@@ -77,6 +79,7 @@ public static class ScanFinalizer
             Samples = identity.SliceEnd - identity.SliceStart,
             Scored = samples.Count,
             Unreadable = errors.Count,
+            Suspicion = kind,
             Threshold = threshold,
             Flagged = flagged.Count(f => f),
             Scores = new Dictionary<string, double> { ["min"] = sorted[0], ["median"] = Statistics.QuantileOfSorted(sorted, 0.5), ["mean"] = sorted.Average(), ["max"] = sorted[^1] },
@@ -90,12 +93,12 @@ public static class ScanFinalizer
 
         AtomicFile.WriteAllText(Path.Combine(folder, "summary.json"), JsonSerializer.Serialize(new { Summary = summary, GroupMasks = groups.Select(g => g.Name) }, s_json));
         var grid = GridSamples(folder, identity, source, samples, order, poisoned, settings.GridSize);
-        AtomicFile.WriteAllText(Path.Combine(folder, "report.html"), HtmlReport.Render(Report(summary, scores, flagged, poisoned, curve, grid, groups, errors)));
+        AtomicFile.WriteAllText(Path.Combine(folder, "report.html"), HtmlReport.Render(Report(summary, suspicion, flagged, poisoned, curve, grid, groups, errors)));
         return summary;
     }
 
     /// <summary>What the report shows: the summary, the scores and the pictures.</summary>
-    private static ScanReport Report(ScanSummary summary, IReadOnlyList<double> scores, bool[] flagged, bool[]? poisoned, DetectionMetrics? curve, IReadOnlyList<ReportSample> grid, IReadOnlyList<GroupMask> groups, IReadOnlyList<ScanError> errors)
+    private static ScanReport Report(ScanSummary summary, IReadOnlyList<double> suspicion, bool[] flagged, bool[]? poisoned, DetectionMetrics? curve, IReadOnlyList<ReportSample> grid, IReadOnlyList<GroupMask> groups, IReadOnlyList<ScanError> errors)
     {
         var scan = summary.Scan;
         return new ScanReport
@@ -115,6 +118,7 @@ public static class ScanFinalizer
             Samples = summary.Samples,
             Scored = summary.Scored,
             Unreadable = summary.Unreadable,
+            Suspicion = summary.Suspicion,
             Threshold = summary.Threshold,
             Flagged = summary.Flagged,
             Metrics = summary.Metrics,
@@ -125,7 +129,7 @@ public static class ScanFinalizer
             Unlearn = summary.RankSplit["unlearn"],
             Safe = summary.RankSplit["safe"],
             Outputs = summary.Outputs,
-            Scores = scores,
+            SuspicionScores = suspicion,
             FlaggedSamples = flagged,
             Poisoned = poisoned,
             Grid = grid,
@@ -140,8 +144,17 @@ public static class ScanFinalizer
         : samples.AllPredicted ? ("predicted label", samples.PredictedLabels)
         : (null, null);
 
+    /// <summary>The reference set's suspicion, each sample against its own class (label, else predicted label) in the reference set.</summary>
+    private static double[] ReferenceSuspicion(SuspicionKind kind, IReadOnlyList<ScanRecord> reference)
+    {
+        var classes = reference.All(r => r.Label is not null) ? reference.Select(r => r.Label!.Value).ToList()
+            : reference.All(r => r.Predicted is not null) ? reference.Select(r => r.Predicted!.Value).ToList()
+            : null;
+        return Suspicion.Compute(kind, reference.Select(r => r.L1).ToList(), classes);
+    }
+
     /// <summary>scores.csv, one row per scored sample in index order, streamed from the journal.</summary>
-    private static void WriteScores(string folder, ScoredSamples samples, bool[] flagged, bool[]? poisoned)
+    private static void WriteScores(string folder, ScoredSamples samples, double[] suspicion, bool[] flagged, bool[]? poisoned)
     {
         var invariant = CultureInfo.InvariantCulture;
         var rows = samples.Records().Select((r, i) => string.Join(
@@ -151,8 +164,9 @@ public static class ScanFinalizer
             r.Label?.ToString(invariant) ?? string.Empty,
             r.Predicted?.ToString(invariant) ?? string.Empty,
             r.L1.ToString("R", invariant),
+            suspicion[i].ToString("R", invariant),
             flagged[i] ? "1" : "0") + (poisoned is null ? string.Empty : poisoned[i] ? ",1" : ",0"));
-        AtomicFile.WriteAllLines(Path.Combine(folder, "scores.csv"), rows.Prepend("index,id,label,predicted,l1,flagged" + (poisoned is null ? string.Empty : ",poisoned")));
+        AtomicFile.WriteAllLines(Path.Combine(folder, "scores.csv"), rows.Prepend("index,id,label,predicted,l1,suspicion,flagged" + (poisoned is null ? string.Empty : ",poisoned")));
     }
 
     /// <summary>The most and the least suspicious samples, with their images (read again from the data) and masks (from the journal).</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OnnxCd.Runtime.Data;
+using OnnxCd.Runtime.Distillation;
 
 namespace OnnxCd.Runtime.Scanning;
 
@@ -44,6 +45,9 @@ public sealed record ScanIdentity
 
     /// <summary>Every CD setting that changes a score, written out (mode, matched tensor, steps, lr, α, β, Adam, noise, normalisation).</summary>
     public required string Cd { get; init; }
+
+    /// <summary>What the masks kept (it decides the default suspicion, <see cref="ScanSettings.SuspicionFor"/>).</summary>
+    public CdMode Mode { get; init; } = CdMode.Logits;
 
     /// <summary>Whether float32 masks are kept in masks.npy.</summary>
     public bool SaveMasks { get; init; }

@@ -22,7 +22,10 @@ public sealed record ScanSettings
     /// <summary>How to read the truth file: auto, indices or indicator.</summary>
     public string TruthKind { get; init; } = "auto";
 
-    /// <summary>The flagging rule.</summary>
+    /// <summary>How mask sizes become suspicion; null for the mode's default (<see cref="SuspicionFor"/>).</summary>
+    public SuspicionKind? Suspicion { get; init; }
+
+    /// <summary>The flagging rule, applied to the suspicion scores.</summary>
     public ThresholdRule Threshold { get; init; } = new(ThresholdKind.MeanStd, 1);
 
     /// <summary>A trusted clean dataset for the reference rule, or null.</summary>
@@ -66,4 +69,11 @@ public sealed record ScanSettings
 
     /// <summary>How many of the most and of the least suspicious samples the report shows.</summary>
     public int GridSize { get; init; } = 16;
+
+    /// <summary>
+    /// The suspicion in use for masks of <paramref name="mode"/>: <see cref="Suspicion"/> when set, else
+    /// <see cref="SuspicionKind.ClassRelative"/> in probability mode (the default, onnx-models/README.md) and
+    /// the paper's <see cref="SuspicionKind.MaskSize"/> for CD-L and CD-F.
+    /// </summary>
+    public SuspicionKind SuspicionFor(CdMode mode) => Suspicion ?? (mode == CdMode.Probs ? SuspicionKind.ClassRelative : SuspicionKind.MaskSize);
 }

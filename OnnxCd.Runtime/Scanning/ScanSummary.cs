@@ -29,13 +29,16 @@ public sealed record ScanSummary
     /// <summary>Samples skipped as unreadable (listed in errors.csv).</summary>
     public required long Unreadable { get; init; }
 
-    /// <summary>The flagging rule and its value; flagged means L1 below it.</summary>
+    /// <summary>How mask sizes became suspicion scores.</summary>
+    public required SuspicionKind Suspicion { get; init; }
+
+    /// <summary>The flagging rule and its value; flagged means suspicion above it.</summary>
     public required Threshold Threshold { get; init; }
 
     /// <summary>Samples flagged as suspicious.</summary>
     public required long Flagged { get; init; }
 
-    /// <summary>Score statistics: min, median, mean, max.</summary>
+    /// <summary>Mask L1 statistics: min, median, mean, max.</summary>
     public required IReadOnlyDictionary<string, double> Scores { get; init; }
 
     /// <summary>Metrics against ground truth, when given.</summary>

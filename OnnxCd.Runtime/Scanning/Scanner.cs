@@ -53,11 +53,12 @@ public static class Scanner
             Shard = settings.Shard.Count == 1 ? null : settings.Shard.ToString(),
             Image = [spec.Channels, spec.Height, spec.Width],
             Cd = DescribeCd(distiller, settings.NoiseDescription),
+            Mode = settings.Cd.Mode,
             SaveMasks = settings.SaveMasks,
         };
 
         var scanned = Pass(distillers, source, identity, folder, settings.Resume, "scan", progress);
-        IReadOnlyList<double>? reference = null;
+        IReadOnlyList<ScanRecord>? reference = null;
         if (settings.Reference is { } referencePath)
         {
             using var referenceSource = DatasetSource.Open(referencePath, "auto", spec, null);
@@ -74,7 +75,7 @@ public static class Scanner
             };
             var referenceFolder = Path.Combine(folder, "reference");
             Pass(distillers, referenceSource, referenceIdentity, referenceFolder, settings.Resume, "reference", progress);
-            reference = ScanJournal.ReadRecords(referenceFolder).Select(r => r.L1).ToList();
+            reference = ScanJournal.ReadRecords(referenceFolder);
         }
 
         var run = new ScanRun(distillers.Provider, scanned, clock.Elapsed.TotalSeconds, distiller.BatchSize);

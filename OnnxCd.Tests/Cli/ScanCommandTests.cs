@@ -17,7 +17,7 @@ public sealed class ScanCommandTests
 
         Assert.True(code == 0, log);
         Assert.Contains("Scanned       24 of 24 samples", output, StringComparison.Ordinal);
-        Assert.Contains("0.25-quantile of 24 scanned scores", output, StringComparison.Ordinal);
+        Assert.Contains("top 0.25 of 24 scanned suspicion scores", output, StringComparison.Ordinal);
         Assert.Contains("AUROC", output, StringComparison.Ordinal);
         Assert.Contains("scan: 24/24", log, StringComparison.Ordinal);
         Assert.True(File.Exists(dir.File("out/report.html")));

@@ -4,8 +4,8 @@ namespace OnnxCd.Tests.Detection;
 
 public sealed class DetectionMetricsTests
 {
-    // Suspicion is −score. Sorted by score: 1 P, 2 N, 3 P, 4 N, 5 N (P = poisoned).
-    private static readonly double[] s_scores = [3, 1, 5, 2, 4];
+    // Most suspicious first: −1 P, −2 N, −3 P, −4 N, −5 N (P = poisoned).
+    private static readonly double[] s_scores = [-3, -1, -5, -2, -4];
     private static readonly bool[] s_poisoned = [true, true, false, false, false];
 
     [Fact]
@@ -39,7 +39,7 @@ public sealed class DetectionMetricsTests
     [Fact]
     public void Confusion_CountsFlaggedAgainstTruth()
     {
-        var confusion = DetectionMetrics.ConfusionOf(s_scores, s_poisoned, new Threshold("test", 2.5));
+        var confusion = DetectionMetrics.ConfusionOf(s_scores, s_poisoned, new Threshold("test", -2.5));
         Assert.Equal(new Confusion(1, 1, 2, 1), confusion);
         Assert.Equal(0.5, confusion.Recall, 12);
         Assert.Equal(1.0 / 3, confusion.FalsePositiveRate, 12);

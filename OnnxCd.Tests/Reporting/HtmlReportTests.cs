@@ -10,10 +10,11 @@ public sealed class HtmlReportTests
     private static ScanReport Report(int errors, bool withTruth)
     {
         double[] scores = [5, 40, 41, 42, 6, 43, 44, 45];
-        var flagged = scores.Select(s => s < 10).ToArray();
+        var suspicion = scores.Select(s => -s).ToArray();
+        var flagged = suspicion.Select(s => s > -10).ToArray();
         bool[] poisoned = [true, false, false, false, true, false, false, false];
         var classes = ClassStatistics.Compute([0, 1, 1, 1, 0, 1, 1, 1], scores, flagged, withTruth ? poisoned : null, null);
-        var curve = withTruth ? DetectionMetrics.Compute(scores, poisoned) : null;
+        var curve = withTruth ? DetectionMetrics.Compute(suspicion, poisoned) : null;
         float[] image = [.. Enumerable.Range(0, 4).Select(i => i / 4f)];
         return new ScanReport
         {
@@ -31,9 +32,10 @@ public sealed class HtmlReportTests
             Samples = 8 + errors,
             Scored = 8,
             Unreadable = errors,
-            Threshold = new Threshold("mean − 1·std of 8 scanned scores", 10),
+            Suspicion = SuspicionKind.MaskSize,
+            Threshold = new Threshold("mean + 1·std of 8 scanned suspicion scores", -10),
             Flagged = flagged.Count(f => f),
-            Metrics = curve is null ? null : new TruthMetrics("list of 2 indices", 2, 6, curve.Auroc, curve.Auprc, curve.TprAtFpr, DetectionMetrics.ConfusionOf(scores, poisoned, new Threshold("t", 10))),
+            Metrics = curve is null ? null : new TruthMetrics("list of 2 indices", 2, 6, curve.Auroc, curve.Auprc, curve.TprAtFpr, DetectionMetrics.ConfusionOf(suspicion, poisoned, new Threshold("t", -10))),
             Curve = curve,
             ClassesBy = "label",
             Classes = classes,
@@ -41,7 +43,7 @@ public sealed class HtmlReportTests
             Unlearn = 1,
             Safe = 5,
             Outputs = ["scores.csv", "report.html"],
-            Scores = scores,
+            SuspicionScores = suspicion,
             FlaggedSamples = flagged,
             Poisoned = withTruth ? poisoned : null,
             Grid = [new ReportSample(0, "<script>", 0, 0, 5, true, withTruth ? true : null, image, image), new ReportSample(7, "x#7", 1, 1, 45, false, withTruth ? false : null, image, image)],

@@ -30,13 +30,15 @@ public sealed class ScanFinalizerTests
         var again = ScanFinalizer.Finalize(folder, identity, quantile, source, truth, null, first.Runs);
 
         var rows = File.ReadAllLines(Path.Combine(folder, "scores.csv"));
-        Assert.Equal("index,id,label,predicted,l1,flagged,poisoned", rows[0]);
+        Assert.Equal("index,id,label,predicted,l1,suspicion,flagged,poisoned", rows[0]);
         Assert.Equal(scoresBefore, rows.Select(l => l.Split(',')[4]).ToList());
         var l1 = rows.Skip(1).Select(l => double.Parse(l.Split(',')[4], CultureInfo.InvariantCulture)).ToList();
-        Assert.Equal(again.Flagged, rows.Skip(1).Count(l => l.Split(',')[5] == "1"));
-        Assert.All(rows.Skip(1), l => Assert.Equal(double.Parse(l.Split(',')[4], CultureInfo.InvariantCulture) < again.Threshold.Value ? "1" : "0", l.Split(',')[5]));
+        Assert.Equal(again.Flagged, rows.Skip(1).Count(l => l.Split(',')[6] == "1"));
+        // CD-L's default suspicion is −L1, and flagged means suspicion above the threshold.
+        Assert.All(rows.Skip(1), l => Assert.Equal(-double.Parse(l.Split(',')[4], CultureInfo.InvariantCulture), double.Parse(l.Split(',')[5], CultureInfo.InvariantCulture)));
+        Assert.All(rows.Skip(1), l => Assert.Equal(double.Parse(l.Split(',')[5], CultureInfo.InvariantCulture) > again.Threshold.Value ? "1" : "0", l.Split(',')[6]));
         Assert.InRange(again.Flagged, 5, 7);
-        Assert.Equal(new[] { "0", "0", "1" }, rows.Skip(1).Take(3).Select(l => l.Split(',')[6]));
+        Assert.Equal(new[] { "0", "0", "1" }, rows.Skip(1).Take(3).Select(l => l.Split(',')[7]));
         Assert.NotNull(again.Metrics);
         Assert.Equal(2, again.Metrics!.Poisoned);
         Assert.Equal(3, File.ReadAllLines(Path.Combine(folder, "unlearn.txt")).Length);

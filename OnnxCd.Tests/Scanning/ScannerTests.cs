@@ -47,9 +47,9 @@ public sealed class ScannerTests
         }
 
         var lines = File.ReadAllLines(dir.File("out/scores.csv"));
-        Assert.Equal("index,id,label,predicted,l1,flagged,poisoned", lines[0]);
+        Assert.Equal("index,id,label,predicted,l1,suspicion,flagged,poisoned", lines[0]);
         Assert.Equal(41, lines.Length);
-        Assert.Equal(summary.Flagged, lines.Skip(1).Count(l => l.Split(',')[5] == "1"));
+        Assert.Equal(summary.Flagged, lines.Skip(1).Count(l => l.Split(',')[6] == "1"));
         Assert.Contains("<h2>Against ground truth</h2>", File.ReadAllText(dir.File("out/report.html")), StringComparison.Ordinal);
     }
 
@@ -160,7 +160,7 @@ public sealed class ScannerTests
 
         var summary = Scanner.Scan(ShippedSamples.ModelPath, settings with { Reference = dir.File("clean.npy"), Threshold = OnnxCd.Runtime.Detection.ThresholdRule.Parse("reference", 0.5) }, dir.File("out"));
 
-        Assert.Contains("of 8 clean reference scores", summary.Threshold.Rule, StringComparison.Ordinal);
+        Assert.Contains("of 8 clean reference suspicion scores", summary.Threshold.Rule, StringComparison.Ordinal);
         Assert.Equal(8, ScanJournal.ReadRecords(dir.File("out/reference")).Count);
     }
 }
