@@ -47,10 +47,10 @@ public static class ScanFinalizer
             throw new DataException($"No sample of '{identity.Data}' could be scored ({errors.Count} unreadable; reasons in {Path.Combine(folder, ScanJournal.ErrorsFile)}).");
         }
 
-        var scores = samples.Scores;
+        var l1 = samples.Scores;
         var (classesBy, classes) = Classes(samples);
         var kind = settings.SuspicionFor(identity.Mode);
-        var suspicion = Suspicion.Compute(kind, scores, classes);
+        var suspicion = Suspicion.Compute(kind, l1, classes);
         var threshold = settings.Threshold.Compute(suspicion, reference is null ? null : ReferenceSuspicion(kind, reference));
         var flagged = suspicion.Select(threshold.Flags).ToArray();
         var poisoned = truth is null ? null : samples.Indices.Select(i => truth.Poisoned[i]).ToArray();
@@ -58,7 +58,7 @@ public static class ScanFinalizer
         var metrics = curve is null ? null : new TruthMetrics(truth!.Interpretation, curve.Positives, curve.Negatives, curve.Auroc, curve.Auprc, curve.TprAtFpr, DetectionMetrics.ConfusionOf(suspicion, poisoned!, threshold));
 
         var names = classesBy == "label" ? source.ClassNames : null;
-        var statistics = classes is null ? [] : ClassStatistics.Compute(classes, scores, flagged, poisoned, names);
+        var statistics = classes is null ? [] : ClassStatistics.Compute(classes, l1, flagged, poisoned, names);
         var order = SuspicionOrder.Of(suspicion, samples.Indices);
         var split = RankSplit.FromOrder(samples.Indices, order, settings.UnlearnFraction, settings.SafeFraction);
         var groups = GroupMasks.Compute(folder, identity, samples.Indices, classes, statistics, flagged, poisoned);
@@ -68,7 +68,7 @@ public static class ScanFinalizer
         AtomicFile.WriteAllLines(Path.Combine(folder, "safe.txt"), split.Safe.Select(i => i.ToString(CultureInfo.InvariantCulture)));
         NpyFile.Write(Path.Combine(folder, "group-masks.npy"), NpyArray.Of(groups.SelectMany(g => g.Mask).ToArray(), groups.Count, 1, identity.Image[1], identity.Image[2]));
 
-        var sorted = scores.Order().ToArray();
+        var sorted = l1.Order().ToArray();
         var summary = new ScanSummary
         {
             Folder = folder,
