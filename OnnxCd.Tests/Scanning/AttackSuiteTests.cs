@@ -31,6 +31,9 @@ public sealed class AttackSuiteTests(ITestOutputHelper output)
         { "adaptive", "fmnist-adaptive.onnx", 0.3043, null },
         { "badnets1", "fmnist-badnets1.onnx", 0.8982, null },
         { "mobile-sig", "fmnist-mobile-sig.onnx", 0.9474, null },
+        { "badnets-aug", "fmnist-badnets-aug.onnx", 0.9686, 0 },
+        { "cleanlabel", "fmnist-cleanlabel.onnx", 0.5711, null },
+        { "all2all", "fmnist-all2all.onnx", 0.3774, null },
     };
 
     [Theory]
