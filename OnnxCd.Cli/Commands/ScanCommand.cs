@@ -54,7 +54,7 @@ internal sealed class ScanOptions : CdCommandOptions, IJudgingOptions
     [Option('k', HelpText = "k for mean-std, mad and reference (default 1), or q for quantile (default 0.05).")]
     public double? K { get; set; }
 
-    /// <summary>Probability mode with class-relative suspicion: the default that held best on the shipped attack suite (onnx-models/README.md).</summary>
+    /// <summary>Probability mode with class-relative suspicion: the default chosen on the attack suite (onnx-models/README.md, where it also says where it fails).</summary>
     public override string DefaultMode => "probs";
 
     [Option("score", HelpText = "Suspicion from mask size: class-relative (ln of the class's 0.75-quantile L1 over the sample's L1; default with --mode probs) or l1 (−L1, the paper's ranking; default with logits and features).")]

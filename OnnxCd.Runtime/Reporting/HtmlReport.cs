@@ -74,7 +74,7 @@ public static class HtmlReport
             }
             else if (report.Flagged > 0)
             {
-                html.Append($"<p>No suspected target class: no class has significantly more flagged samples than the others (p &gt; {SuspectedTarget.SignificanceLevel.ToString("G2", CultureInfo.InvariantCulture)}), as on a clean model; the flags are spread as chance spreads them.</p>");
+                html.Append($"<p>No suspected target class: no class has significantly more flagged samples than the others (p &gt; {SuspectedTarget.SignificanceLevel.ToString("G2", CultureInfo.InvariantCulture)}): the flags are spread as chance spreads them.</p>");
             }
 
             html.Append("<table><tr><th>class</th><th>samples</th><th>flagged</th><th>flagged rate</th><th>mean L1</th><th>median L1</th>" + (report.Poisoned is null ? string.Empty : "<th>poisoned</th>") + "</tr>");
