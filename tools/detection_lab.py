@@ -147,23 +147,31 @@ def table(results, modes):
         for c in columns:
             r = e["rows"].get(c, {})
             cells.append(f"{r['auroc']:.3f} / {r['auprc']:.3f} / {r['tpr5']:.2f}" if "auroc" in r else "—")
+        if "flagged" not in e:
+            lines.append(f"| {e['set']} | {e['role']} | " + " | ".join(cells) + " | — | — |")
+            continue
         rule = f"{e['precision']:.2f} / {e['recall']:.2f}" if "precision" in e else f"{e['flagged']} flagged, no poison"
         truth = "none" if e["target"] is None else e["target"]
         suspected = "none" if e["suspected"] is None else e["suspected"]
-        mark = "" if e["target"] is None and e["set"] != "clean" else (" ✓" if suspected == truth else " ✗")
+        mark = " ✓" if suspected == truth else " ✗"
         lines.append(f"| {e['set']} | {e['role']} | " + " | ".join(cells) + f" | {rule} | {suspected} ({truth}){mark} |")
     held = [e["rows"]["default"]["auroc"] for e in results if "auroc" in e["rows"].get("default", {})]
+    all_to_one = [e for e in results if e["target"] is not None and "flagged" in e]
+    clean = [e for e in results if e["set"] == "clean" and "flagged" in e]
     if held:
         lines.append("")
         lines.append(f"Default AUROC: ≥ 0.95 on {sum(a >= 0.95 for a in held)} of {len(held)} attack sets, ≥ 0.90 on "
-                     f"{sum(a >= 0.90 for a in held)}, lowest {min(held):.3f}.")
+                     f"{sum(a >= 0.90 for a in held)}, lowest {min(held):.3f}. Suspected target right on "
+                     f"{sum(e['suspected'] == e['target'] for e in all_to_one)} of {len(all_to_one)} all-to-one sets"
+                     + "".join(f"; the clean model's scan names {'no class' if e['suspected'] is None else 'class ' + str(e['suspected'])}"
+                               for e in clean) + ".")
     speed = [(e["rows"]["default"]["images_per_s"], e["rows"]["logits"]["images_per_s"]) for e in results
              if "default" in e["rows"] and "logits" in e["rows"]]
     if speed:
         ratio = np.median([d / l for d, l in speed])
-        lines.append(f"Speed: the default scans {np.median([d for d, _ in speed]):.1f} images/s against CD-L's "
-                     f"{np.median([l for _, l in speed]):.1f} (medians over the sets, same machine, one after the other; "
-                     f"ratio {ratio:.2f}).")
+        lines.append(f"Speed in these scans: the default {np.median([d for d, _ in speed]):.1f} images/s, CD-L "
+                     f"{np.median([l for _, l in speed]):.1f} (medians over the sets, ratio {ratio:.2f}; one scan after "
+                     f"the other, so load on the machine moves them: compare modes with `onnxcd bench` side by side).")
     return "\n".join(lines)
 
 
