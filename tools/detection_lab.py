@@ -6,22 +6,21 @@ model), runs `onnxcd scan` once per mode:
   default   no --mode: what a user gets (probability mode, class-relative suspicion)
   logits    --mode logits: the paper's CD-L, ranked by −L1
   features  --mode features: the paper's CD-F, ranked by −L1
-and scores a fourth row without another CD run: "probs −L1", the default run's masks ranked by −L1
-(probability mode as it was before class-relative suspicion). For each it reports AUROC, AUPRC and
-TPR at 5% FPR (computed here from scores.csv and checked against the scan's own summary.json), and for
-the default run the flagging rule's precision and recall, the suspected target class against the true
-one, and images/s against CD-L's.
+and a fourth row without another CD run, "probs-l1": `onnxcd merge --score l1` re-judges the default
+scan's masks ranked by −L1 (probability mode as it was before class-relative suspicion). For each it
+reports AUROC, AUPRC and TPR at 5% FPR from the scan's own summary.json, and for the default run the
+flagging rule's precision and recall, the suspected target class against the true one, and images/s
+against CD-L's.
 
 Guard against tuning to the table: the default was chosen on the CHOSEN attacks only (the four first
 shipped and Trojan); every other set is held out, and the table says which is which.
 
 Scans are kept under --work and reused when their summary.json exists (--fresh to redo them).
 
-Usage: /usr/bin/python3 tools/detection_lab.py [--modes default,logits,features] [--work lab-out]
+Usage: /usr/bin/python3 tools/detection_lab.py [--modes default,probs-l1,logits,features] [--work lab-out]
        [--cli "dotnet OnnxCd.Cli/bin/Release/net10.0/onnxcd.dll"] [--write-readme]
 """
 import argparse
-import csv
 import json
 import os
 import shlex
@@ -53,56 +52,30 @@ def scan_sets():
     return sorted(sets, key=lambda s: (s[0] not in order, order.get(s[0], 0), s[0] == "clean"))
 
 
+def onnxcd(cli, args, what):
+    result = subprocess.run(shlex.split(cli) + args, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"onnxcd {args[0]} failed on {what}, exit {result.returncode}:\n{result.stdout}\n{result.stderr}")
+
+
 def run_scan(cli, name, model, mode, work, fresh):
+    """The scan folder of one set in one mode; "probs-l1" re-judges the default scan's masks with
+    `onnxcd merge --score l1` (its journal, no second CD run)."""
     out = os.path.join(work, name, mode)
     if os.path.exists(os.path.join(out, "summary.json")) and not fresh:
         return out
-    prefix = os.path.join(MODELS, "scansets", name)
-    command = shlex.split(cli) + ["scan", "--model", os.path.join(MODELS, model), "--data", f"{prefix}-images.npy",
-                                  "--labels", f"{prefix}-labels.npy", "--truth", f"{prefix}-poison.npy",
-                                  "--device", "cpu", "--out", out]
-    if mode != "default":
-        command += ["--mode", mode]
     if os.path.exists(out):
         subprocess.run(["rm", "-rf", out], check=True)
+    prefix = os.path.join(MODELS, "scansets", name)
+    truth = ["--truth", f"{prefix}-poison.npy"]
     print(f"{name} {mode}: scanning", flush=True)
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0:
-        sys.exit(f"onnxcd scan failed on {name} ({mode}), exit {result.returncode}:\n{result.stdout}\n{result.stderr}")
+    if mode == "probs-l1":
+        onnxcd(cli, ["merge", run_scan(cli, name, model, "default", work, False), "--out", out, "--score", "l1"] + truth, name)
+        return out
+    command = ["scan", "--model", os.path.join(MODELS, model), "--data", f"{prefix}-images.npy",
+               "--labels", f"{prefix}-labels.npy", "--device", "cpu", "--out", out] + truth
+    onnxcd(cli, command + ([] if mode == "default" else ["--mode", mode]), f"{name} ({mode})")
     return out
-
-
-def read_scores(folder):
-    rows = list(csv.DictReader(open(os.path.join(folder, "scores.csv"))))
-    l1 = np.array([float(r["l1"]) for r in rows])
-    suspicion = np.array([float(r["suspicion"]) for r in rows])
-    poisoned = np.array([r.get("poisoned") == "1" for r in rows])
-    return l1, suspicion, poisoned
-
-
-def metrics(suspicion, poisoned):
-    """AUROC (ties half), average precision and TPR at 5% FPR, as OnnxCd's DetectionMetrics defines them."""
-    if poisoned.all() or not poisoned.any():
-        return None
-    order = np.argsort(-suspicion, kind="stable")
-    s, p = suspicion[order], poisoned[order]
-    positives, negatives = p.sum(), (~p).sum()
-    tp = fp = auroc = ap = 0.0
-    best_tpr = 0.0
-    i = 0
-    while i < len(s):
-        j = i
-        while j < len(s) and s[j] == s[i]:
-            j += 1
-        group_tp, group_fp = p[i:j].sum(), (~p[i:j]).sum()
-        auroc += group_fp * (tp + group_tp / 2)
-        tp += group_tp
-        fp += group_fp
-        ap += group_tp / positives * (tp / (tp + fp))
-        if fp / negatives <= 0.05 + 1e-12:
-            best_tpr = max(best_tpr, tp / positives)
-        i = j
-    return {"auroc": auroc / (positives * negatives), "auprc": ap, "tpr5": best_tpr}
 
 
 def measure(sets, modes, work, cli, fresh):
@@ -111,16 +84,13 @@ def measure(sets, modes, work, cli, fresh):
         entry = {"set": name, "role": "chosen" if name in CHOSEN else ("control" if name == "clean" else "held out"),
                  "target": target, "rows": {}}
         for mode in modes:
-            folder = run_scan(cli, name, model, mode, work, fresh)
-            summary = json.load(open(os.path.join(folder, "summary.json")))["summary"]
-            l1, suspicion, poisoned = read_scores(folder)
-            row = metrics(suspicion, poisoned)
-            if row is not None and abs(row["auroc"] - summary["metrics"]["auroc"]) > 1e-9:
-                sys.exit(f"{name} {mode}: AUROC {row['auroc']} here but {summary['metrics']['auroc']} in summary.json")
+            summary = json.load(open(os.path.join(run_scan(cli, name, model, mode, work, fresh), "summary.json")))["summary"]
+            metrics = summary.get("metrics")
+            row = {} if metrics is None else {"auroc": metrics["auroc"], "auprc": metrics["auprc"], "tpr5": metrics["tprAtFpr"]["5%"]}
             run = summary["runs"][-1]
-            entry["rows"][mode] = {**(row or {}), "images_per_s": run["scanned"] / run["seconds"]}
+            entry["rows"][mode] = {**row, "images_per_s": run["scanned"] / run["seconds"]}
             if mode == "default":
-                confusion = (summary.get("metrics") or {}).get("confusion")
+                confusion = (metrics or {}).get("confusion")
                 suspected = summary.get("suspectedTarget")
                 entry["flagged"] = summary["flagged"]
                 entry["suspected"] = None if suspected is None else suspected["class"]["class"]
@@ -128,17 +98,14 @@ def measure(sets, modes, work, cli, fresh):
                     flagged = confusion["truePositives"] + confusion["falsePositives"]
                     entry["precision"] = confusion["truePositives"] / flagged if flagged else 0.0
                     entry["recall"] = confusion["truePositives"] / (confusion["truePositives"] + confusion["falseNegatives"])
-                probs_l1 = metrics(-l1, poisoned)
-                if probs_l1 is not None:
-                    entry["rows"]["probs −L1"] = probs_l1
         results.append(entry)
         print(json.dumps(entry), flush=True)
     return results
 
 
 def table(results, modes):
-    columns = [m for m in ["default", "probs −L1", "logits", "features"] if m in modes or m == "probs −L1" and "default" in modes]
-    names = {"default": "default (probs, class-relative)", "probs −L1": "probs, −L1", "logits": "CD-L (paper)", "features": "CD-F (paper)"}
+    columns = [m for m in ["default", "probs-l1", "logits", "features"] if m in modes]
+    names = {"default": "default (probs, class-relative)", "probs-l1": "probs, −L1", "logits": "CD-L (paper)", "features": "CD-F (paper)"}
     lines = ["| scan set | role | " + " | ".join(f"{names[c]} AUROC / AUPRC / TPR@5%" for c in columns)
              + " | default rule: precision / recall | suspected target (true) |",
              "|---|---|" + "---|" * len(columns) + "---|---|"]
@@ -177,7 +144,7 @@ def table(results, modes):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--modes", default="default,logits,features")
+    parser.add_argument("--modes", default="default,probs-l1,logits,features")
     parser.add_argument("--work", default=os.path.join(ROOT, "lab-out"))
     parser.add_argument("--cli", default="dotnet " + os.path.join(ROOT, "OnnxCd.Cli", "bin", "Release", "net10.0", "onnxcd.dll"))
     parser.add_argument("--sets", help="comma-separated subset of the scan sets")

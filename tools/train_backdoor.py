@@ -205,8 +205,7 @@ class MobileCnn(nn.Module):
     def __init__(self):
         super().__init__()
 
-        def block(*layers):
-            return nn.Sequential(*layers)
+        block = nn.Sequential
 
         def separable(cin, cout, stride):
             return block(nn.Conv2d(cin, cin, 3, stride, 1, groups=cin, bias=False), nn.BatchNorm2d(cin), nn.ReLU6(),

@@ -85,6 +85,9 @@ internal sealed class ScanOptions : CdCommandOptions, IJudgingOptions
 /// <summary><c>onnxcd scan</c>: streams the data through CD, records results as it goes, then judges and reports.</summary>
 internal static class ScanCommand
 {
+    /// <summary>The --score names of the suspicion kinds.</summary>
+    private static readonly (string Name, SuspicionKind Value)[] s_scores = [("class-relative", SuspicionKind.ClassRelative), ("l1", SuspicionKind.MaskSize)];
+
     public static int Run(ScanOptions o, TextWriter output, TextWriter log)
     {
         var batchSize = OptionParsing.Positive(o.BatchSize, "--batch-size");
@@ -132,13 +135,7 @@ internal static class ScanCommand
             Data = string.Empty,
             Truth = o.Truth,
             TruthKind = o.TruthKind.ToLowerInvariant(),
-            Suspicion = o.Score?.ToLowerInvariant() switch
-            {
-                null => null,
-                "class-relative" => SuspicionKind.ClassRelative,
-                "l1" => SuspicionKind.MaskSize,
-                _ => throw new UsageException($"--score '{o.Score}' is not valid; use class-relative or l1."),
-            },
+            Suspicion = o.Score is null ? null : OptionParsing.Choice(o.Score, "--score", s_scores),
             Threshold = rule,
             Reference = o.Reference,
             UnlearnFraction = o.Unlearn,
@@ -176,7 +173,7 @@ internal static class ScanCommand
         output.WriteLine($"Report        {Path.Combine(s.Folder, "report.html")} (and scores.csv, summary.json, unlearn.txt, safe.txt in {s.Folder})");
     }
 
-    private static string SuspicionName(SuspicionKind kind) => kind == SuspicionKind.ClassRelative ? "class-relative" : "l1";
+    private static string SuspicionName(SuspicionKind kind) => s_scores.First(s => s.Value == kind).Name;
 
     private static T Parse<T>(Func<T> parse)
     {

@@ -39,9 +39,9 @@ public sealed record SuspectedTarget(ClassStatistics Class, double FlaggedRate, 
         var overall = (double)flagged / samples;
         var top = classes.MaxBy(c => c.Flagged - overall * c.Samples)!;
         var others = (double)(flagged - top.Flagged) / Math.Max(1, samples - top.Samples);
-        // P(X ≥ flagged) for X ~ Binomial(samples, others rate), Bonferroni over the classes.
-        var tail = top.Flagged == 0 ? 1 : others >= 1 ? 1 : others <= 0 ? 0 : 1 - Binomial.CDF(others, (int)top.Samples, top.Flagged - 1);
-        var pValue = Math.Min(1, tail * classes.Count);
+        // P(X ≥ flagged) for X ~ Binomial(samples, others rate), Bonferroni over the classes; the top class
+        // has the largest excess of a total excess of 0, so it holds at least one flagged sample.
+        var pValue = Math.Min(1, (1 - Binomial.CDF(others, (int)top.Samples, top.Flagged - 1)) * classes.Count);
         return pValue > SignificanceLevel ? null
             : new SuspectedTarget(top, top.FlaggedRate, overall, (double)top.Flagged / flagged, top.Flagged - overall * top.Samples, others, pValue);
     }

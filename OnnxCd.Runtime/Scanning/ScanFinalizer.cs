@@ -32,10 +32,10 @@ public static class ScanFinalizer
     /// <param name="settings">The rule and split settings.</param>
     /// <param name="source">The dataset, for the report's pictures.</param>
     /// <param name="truth">The ground truth (<see cref="GroundTruth.Load"/> for the whole dataset), or null.</param>
-    /// <param name="reference">The records of the clean reference set, for the reference rule.</param>
+    /// <param name="reference">The scored samples of the clean reference set, for the reference rule.</param>
     /// <param name="runs">The runs that produced the journal.</param>
     /// <exception cref="DataException">No sample could be scored.</exception>
-    public static ScanSummary Finalize(string folder, ScanIdentity identity, ScanSettings settings, DatasetSource source, GroundTruth? truth, IReadOnlyList<ScanRecord>? reference, IReadOnlyList<ScanRun> runs)
+    public static ScanSummary Finalize(string folder, ScanIdentity identity, ScanSettings settings, DatasetSource source, GroundTruth? truth, ScoredSamples? reference, IReadOnlyList<ScanRun> runs)
     {
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(settings);
@@ -51,7 +51,7 @@ public static class ScanFinalizer
         var (classesBy, classes) = Classes(samples);
         var kind = settings.SuspicionFor(identity.Mode);
         var suspicion = Suspicion.Compute(kind, l1, classes);
-        var threshold = settings.Threshold.Compute(suspicion, reference is null ? null : ReferenceSuspicion(kind, reference));
+        var threshold = settings.Threshold.Compute(suspicion, reference is null ? null : Suspicion.Compute(kind, reference.Scores, Classes(reference).Classes));
         var flagged = suspicion.Select(threshold.Flags).ToArray();
         var poisoned = truth is null ? null : samples.Indices.Select(i => truth.Poisoned[i]).ToArray();
         var curve = poisoned is not null && poisoned.Contains(true) && poisoned.Contains(false) ? DetectionMetrics.Compute(suspicion, poisoned) : null;
@@ -143,15 +143,6 @@ public static class ScanFinalizer
         samples.AllLabelled ? ("label", samples.Labels)
         : samples.AllPredicted ? ("predicted label", samples.PredictedLabels)
         : (null, null);
-
-    /// <summary>The reference set's suspicion, each sample against its own class (label, else predicted label) in the reference set.</summary>
-    private static double[] ReferenceSuspicion(SuspicionKind kind, IReadOnlyList<ScanRecord> reference)
-    {
-        var classes = reference.All(r => r.Label is not null) ? reference.Select(r => r.Label!.Value).ToList()
-            : reference.All(r => r.Predicted is not null) ? reference.Select(r => r.Predicted!.Value).ToList()
-            : null;
-        return Suspicion.Compute(kind, reference.Select(r => r.L1).ToList(), classes);
-    }
 
     /// <summary>scores.csv, one row per scored sample in index order, streamed from the journal.</summary>
     private static void WriteScores(string folder, ScoredSamples samples, double[] suspicion, bool[] flagged, bool[]? poisoned)

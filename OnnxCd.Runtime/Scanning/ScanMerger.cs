@@ -52,11 +52,10 @@ public static class ScanMerger
         }
 
         merged.Write(folder);
-        IReadOnlyList<ScanRecord>? reference = null;
+        ScoredSamples? reference = null;
         if (settings.Reference is not null || settings.Threshold.Kind == Detection.ThresholdKind.Reference)
         {
-            var referenceFolder = Path.Combine(identities[0].Folder, "reference");
-            reference = ScanJournal.ReadRecords(referenceFolder);
+            reference = ScoredSamples.ReadScan(Path.Combine(identities[0].Folder, "reference"));
         }
 
         using var source = DatasetSource.Open(merged.Data, merged.Format, new ImageSpec(merged.Image[0], merged.Image[1], merged.Image[2]), merged.Labels);

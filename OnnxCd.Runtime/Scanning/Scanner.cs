@@ -58,7 +58,7 @@ public static class Scanner
         };
 
         var scanned = Pass(distillers, source, identity, folder, settings.Resume, "scan", progress);
-        IReadOnlyList<ScanRecord>? reference = null;
+        ScoredSamples? reference = null;
         if (settings.Reference is { } referencePath)
         {
             using var referenceSource = DatasetSource.Open(referencePath, "auto", spec, null);
@@ -75,7 +75,7 @@ public static class Scanner
             };
             var referenceFolder = Path.Combine(folder, "reference");
             Pass(distillers, referenceSource, referenceIdentity, referenceFolder, settings.Resume, "reference", progress);
-            reference = ScanJournal.ReadRecords(referenceFolder);
+            reference = ScoredSamples.ReadScan(referenceFolder);
         }
 
         var run = new ScanRun(distillers.Provider, scanned, clock.Elapsed.TotalSeconds, distiller.BatchSize);

@@ -80,6 +80,14 @@ public sealed class ScoredSamples
         return new ScoredSamples(path, indices, scores, labels, predicted, offsets, count);
     }
 
+    /// <summary>Reads the whole slice of the scan in <paramref name="folder"/>, as its scan.json gives it.</summary>
+    /// <exception cref="DataException">The folder holds no scan, or its journal cannot be read.</exception>
+    public static ScoredSamples ReadScan(string folder)
+    {
+        var identity = ScanIdentity.Read(folder) ?? throw new DataException($"'{folder}' holds no scan (no {Path.Combine(folder, "scan.json")}).");
+        return Read(folder, identity.SliceStart, identity.SliceEnd);
+    }
+
     /// <summary>The whole record of the <paramref name="i"/>th scored sample, read back from the journal.</summary>
     public ScanRecord Record(int i)
     {
