@@ -5,10 +5,7 @@ internal static class NodeRuntime
 {
     public static string Script => Path.Combine(RepositoryPaths.Root, "tools", "node", "run_model.js");
 
-    public static string? Executable { get; } = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-        .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-        .Select(folder => Path.Combine(folder, "node"))
-        .FirstOrDefault(File.Exists);
+    public static string? Executable { get; } = ProcessRunner.OnPath("node");
 
     public static bool ModuleInstalled => Directory.Exists(Path.Combine(RepositoryPaths.Root, "tools", "node", "node_modules", "onnxruntime-node"));
 
