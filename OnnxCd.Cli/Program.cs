@@ -26,7 +26,7 @@ internal static class Program
             (ScanOptions o) => Run(o, log, () => ScanCommand.Run(o, output, log)),
             (MergeOptions o) => Run(o, log, () => MergeCommand.Run(o, output)),
             (PredictOptions o) => Run(o, log, () => PredictCommand.Run(o, output)),
-            (CompileOptions o) => Run(o, log, () => CompileCommand.Run(o, output)),
+            (CompileOptions o) => Run(o, log, () => CompileCommand.Run(o, output, log)),
             (BenchOptions o) => Run(o, log, () => BenchCommand.Run(o, output, log)),
             errors => errors.IsHelp() || errors.IsVersion() ? ExitCodes.Ok : ExitCodes.Usage);
     }

@@ -14,7 +14,7 @@ public sealed partial class LayoutTests
         ["Autodiff"] = ["Graph"],
         ["Execution"] = ["Graph", "Autodiff"],
         ["Distillation"] = ["Graph", "Autodiff", "Execution", "Data"],
-        ["Compilation"] = ["Graph", "Autodiff", "Execution", "Distillation", "Data"],
+        ["Compilation"] = ["Graph", "Autodiff", "Execution", "Distillation", "Data", "Detection"],
         ["Detection"] = ["Data"],
         ["Reporting"] = ["Data", "Detection"],
         ["Scanning"] = ["Graph", "Execution", "Distillation", "Data", "Detection", "Reporting"],

@@ -86,7 +86,7 @@ internal sealed class ScanOptions : CdCommandOptions, IJudgingOptions
 internal static class ScanCommand
 {
     /// <summary>The --score names of the suspicion kinds.</summary>
-    private static readonly (string Name, SuspicionKind Value)[] s_scores = [("class-relative", SuspicionKind.ClassRelative), ("l1", SuspicionKind.MaskSize)];
+    internal static readonly (string Name, SuspicionKind Value)[] Scores = [("class-relative", SuspicionKind.ClassRelative), ("l1", SuspicionKind.MaskSize)];
 
     public static int Run(ScanOptions o, TextWriter output, TextWriter log)
     {
@@ -135,7 +135,7 @@ internal static class ScanCommand
             Data = string.Empty,
             Truth = o.Truth,
             TruthKind = o.TruthKind.ToLowerInvariant(),
-            Suspicion = o.Score is null ? null : OptionParsing.Choice(o.Score, "--score", s_scores),
+            Suspicion = o.Score is null ? null : OptionParsing.Choice(o.Score, "--score", Scores),
             Threshold = rule,
             Reference = o.Reference,
             UnlearnFraction = o.Unlearn,
@@ -173,9 +173,9 @@ internal static class ScanCommand
         output.WriteLine($"Report        {Path.Combine(s.Folder, "report.html")} (and scores.csv, summary.json, unlearn.txt, safe.txt in {s.Folder})");
     }
 
-    private static string SuspicionName(SuspicionKind kind) => s_scores.First(s => s.Value == kind).Name;
+    internal static string SuspicionName(SuspicionKind kind) => Scores.First(s => s.Value == kind).Name;
 
-    private static T Parse<T>(Func<T> parse)
+    internal static T Parse<T>(Func<T> parse)
     {
         try
         {

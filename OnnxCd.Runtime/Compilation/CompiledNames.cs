@@ -20,4 +20,7 @@ public static class CompiledNames
 
     /// <summary>Output: the model's logits for the unmasked images [N,K] (absent when the model has no single logits output).</summary>
     public const string Logits = "logits";
+
+    /// <summary>Output of a compiled filter (<see cref="CompiledFilter"/>): whether each image is flagged [N], bool.</summary>
+    public const string Flagged = "flagged";
 }

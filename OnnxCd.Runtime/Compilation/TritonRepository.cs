@@ -28,7 +28,7 @@ public static class TritonRepository
             throw new ArgumentException($"Triton model name '{name}' is not valid; use letters, digits, '-', '_' and '.', not starting with '.'.");
         }
 
-        var config = Config(compiled.Proto.Graph, name, maxBatchSize);
+        var config = Config(compiled.Proto.Graph, name, maxBatchSize, CompiledFilter.MetadataOf(compiled));
         var version = Path.Combine(directory, name, "1");
         Directory.CreateDirectory(version);
         compiled.Save(Path.Combine(version, "model.onnx"));
@@ -37,9 +37,9 @@ public static class TritonRepository
         return path;
     }
 
-    /// <summary>The config.pbtxt text: inputs and outputs with their types and dimensions without the batch axis.</summary>
+    /// <summary>The config.pbtxt text: inputs and outputs with their types and dimensions without the batch axis, and <paramref name="parameters"/> as string parameters (a compiled filter's rule).</summary>
     /// <exception cref="ArgumentException">An input or output does not have the shared batch axis first.</exception>
-    public static string Config(GraphProto graph, string name, int maxBatchSize)
+    public static string Config(GraphProto graph, string name, int maxBatchSize, IReadOnlyList<(string Key, string Value)>? parameters = null)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
@@ -61,6 +61,11 @@ public static class TritonRepository
             text.Append("dynamic_batching { }\n");
         }
 
+        foreach (var (key, value) in parameters ?? [])
+        {
+            text.Append(CultureInfo.InvariantCulture, $"parameters {{\n  key: \"{Escape(key)}\"\n  value: {{ string_value: \"{Escape(value)}\" }}\n}}\n");
+        }
+
         return text.ToString();
     }
 
@@ -78,6 +83,8 @@ public static class TritonRepository
         });
         text.Append(CultureInfo.InvariantCulture, $"{kind} [\n{string.Join(",\n", entries)}\n]\n");
     }
+
+    private static string Escape(string text) => text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
 
     private static string? FirstSymbol(ValueInfoProto value) => ValueInfos.Symbols(value).FirstOrDefault();
 

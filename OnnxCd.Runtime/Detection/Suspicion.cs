@@ -30,12 +30,20 @@ public static class Suspicion
         }
 
         // ln q(c) − ln L1, with q(c) the class's 0.75-quantile.
-        var scale = new Dictionary<long, double>();
-        foreach (var group in Enumerable.Range(0, l1.Count).GroupBy(i => classes?[i] ?? 0))
-        {
-            scale[group.Key] = Math.Log(Math.Max(SmallestL1, Statistics.Quantile(group.Select(i => l1[i]).ToList(), ClassQuantile)));
-        }
-
-        return Enumerable.Range(0, l1.Count).Select(i => scale[classes?[i] ?? 0] - Math.Log(Math.Max(SmallestL1, l1[i]))).ToArray();
+        var scale = ClassScales(l1, classes);
+        return Enumerable.Range(0, l1.Count).Select(i => scale[classes?[i] ?? 0] - LogL1(l1[i])).ToArray();
     }
+
+    /// <summary>ln q(c) of each class for <see cref="SuspicionKind.ClassRelative"/>: the log of the class's 0.75-quantile L1 (at least <see cref="SmallestL1"/>).</summary>
+    /// <param name="l1">Each sample's mask L1.</param>
+    /// <param name="classes">Each sample's class; null for one class, numbered 0.</param>
+    public static Dictionary<long, double> ClassScales(IReadOnlyList<double> l1, IReadOnlyList<long>? classes)
+    {
+        ArgumentNullException.ThrowIfNull(l1);
+        return Enumerable.Range(0, l1.Count).GroupBy(i => classes?[i] ?? 0)
+            .ToDictionary(g => g.Key, g => LogL1(Statistics.Quantile(g.Select(i => l1[i]).ToList(), ClassQuantile)));
+    }
+
+    /// <summary>ln L1, with L1 taken as at least <see cref="SmallestL1"/>.</summary>
+    public static double LogL1(double l1) => Math.Log(Math.Max(SmallestL1, l1));
 }

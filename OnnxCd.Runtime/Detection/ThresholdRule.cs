@@ -37,22 +37,43 @@ public sealed record ThresholdRule(ThresholdKind Kind, double Parameter)
     /// </summary>
     public Threshold Compute(IReadOnlyList<double> suspicion, IReadOnlyList<double>? reference = null)
     {
-        var k = Parameter.ToString("G4", CultureInfo.InvariantCulture);
-        switch (Kind)
+        if (Kind != ThresholdKind.Reference)
         {
-            case ThresholdKind.MeanStd:
-                return new Threshold($"mean + {k}·std of {suspicion.Count} scanned suspicion scores", Statistics.Mean(suspicion) + (Parameter * Statistics.SampleStd(suspicion)));
-            case ThresholdKind.MedianMad:
-                return new Threshold($"median + {k}·MAD of {suspicion.Count} scanned suspicion scores (MAD scaled by 1.4826)", Statistics.Median(suspicion) + (Parameter * Statistics.ScaledMad(suspicion)));
-            case ThresholdKind.Quantile:
-                return new Threshold($"top {k} of {suspicion.Count} scanned suspicion scores ((1 − {k})-quantile)", Statistics.Quantile(suspicion, 1 - Parameter));
-            default:
-                if (reference is null || reference.Count < 2)
-                {
-                    throw new SettingException($"The reference rule needs the scores of a clean reference set ({Setting.Reference}) with at least 2 readable samples.");
-                }
-
-                return new Threshold($"mean + {k}·std of {reference.Count} clean reference suspicion scores", Statistics.Mean(reference) + (Parameter * Statistics.SampleStd(reference)));
+            return Over(suspicion, "scanned");
         }
+
+        if (reference is null || reference.Count < 2)
+        {
+            throw new SettingException($"The reference rule needs the scores of a clean reference set ({Setting.Reference}) with at least 2 readable samples.");
+        }
+
+        return Over(reference, "clean reference");
+    }
+
+    /// <summary>
+    /// The threshold from a clean reference set's suspicion scores alone, for a decision made one sample
+    /// at a time: the rule applied to the reference (mean-std and reference are then the same rule;
+    /// quantile's q is the share of clean samples flagged).
+    /// </summary>
+    public Threshold ComputeOnReference(IReadOnlyList<double> reference)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        if (reference.Count < 2)
+        {
+            throw new SettingException($"A threshold learned from a clean reference set ({Setting.Reference}) needs at least 2 readable samples; it has {reference.Count}.");
+        }
+
+        return Over(reference, "clean reference");
+    }
+
+    private Threshold Over(IReadOnlyList<double> scores, string population)
+    {
+        var k = Parameter.ToString("G4", CultureInfo.InvariantCulture);
+        return Kind switch
+        {
+            ThresholdKind.MedianMad => new Threshold($"median + {k}·MAD of {scores.Count} {population} suspicion scores (MAD scaled by 1.4826)", Statistics.Median(scores) + (Parameter * Statistics.ScaledMad(scores))),
+            ThresholdKind.Quantile => new Threshold($"top {k} of {scores.Count} {population} suspicion scores ((1 − {k})-quantile)", Statistics.Quantile(scores, 1 - Parameter)),
+            _ => new Threshold($"mean + {k}·std of {scores.Count} {population} suspicion scores", Statistics.Mean(scores) + (Parameter * Statistics.SampleStd(scores))),
+        };
     }
 }

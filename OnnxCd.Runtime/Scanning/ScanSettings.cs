@@ -70,10 +70,13 @@ public sealed record ScanSettings
     /// <summary>How many of the most and of the least suspicious samples the report shows.</summary>
     public int GridSize { get; init; } = 16;
 
+    /// <summary>The suspicion in use for masks of <paramref name="mode"/>: <see cref="Suspicion"/> when set, else <see cref="DefaultSuspicion"/>.</summary>
+    public SuspicionKind SuspicionFor(CdMode mode) => Suspicion ?? DefaultSuspicion(mode);
+
     /// <summary>
-    /// The suspicion in use for masks of <paramref name="mode"/>: <see cref="Suspicion"/> when set, else
-    /// <see cref="SuspicionKind.ClassRelative"/> in probability mode (the default, onnx-models/README.md) and
-    /// the paper's <see cref="SuspicionKind.MaskSize"/> for CD-L and CD-F.
+    /// The default suspicion for masks of <paramref name="mode"/>: <see cref="SuspicionKind.ClassRelative"/>
+    /// in probability mode (the default, onnx-models/README.md) and the paper's
+    /// <see cref="SuspicionKind.MaskSize"/> for CD-L and CD-F.
     /// </summary>
-    public SuspicionKind SuspicionFor(CdMode mode) => Suspicion ?? (mode == CdMode.Probs ? SuspicionKind.ClassRelative : SuspicionKind.MaskSize);
+    public static SuspicionKind DefaultSuspicion(CdMode mode) => mode == CdMode.Probs ? SuspicionKind.ClassRelative : SuspicionKind.MaskSize;
 }

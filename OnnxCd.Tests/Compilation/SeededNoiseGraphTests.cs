@@ -3,6 +3,7 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 using Onnx;
 using OnnxCd.Runtime.Compilation;
 using OnnxCd.Runtime.Graph;
+using OnnxCd.Tests.TestSupport;
 using DataType = Onnx.TensorProto.Types.DataType;
 
 namespace OnnxCd.Tests.Compilation;
@@ -25,7 +26,7 @@ public sealed class SeededNoiseGraphTests
             {
                 for (var c = 0; c < 3; c++)
                 {
-                    Assert.Equal(Colour(seeds[i], step, c), values[(i * 3) + c]);
+                    Assert.Equal(CompiledColours.Colour(seeds[i], step, c), values[(i * 3) + c]);
                 }
             }
 
@@ -40,20 +41,6 @@ public sealed class SeededNoiseGraphTests
         Assert.InRange(variance, (1.0 / 12) - 0.006, (1.0 / 12) + 0.006);
         Assert.InRange(lag, -0.06, 0.06);
         Assert.All(colours, v => Assert.InRange(v, 0f, 0.99999995f));
-    }
-
-    /// <summary>The formula of <see cref="SeededNoiseGraph"/>, written out independently.</summary>
-    private static float Colour(long seed, long step, long channel)
-    {
-        const long p = SeededNoiseGraph.Modulus;
-        var h = ((seed % p) + p) % p;
-        foreach (var v in new[] { step, channel, 0, 0 })
-        {
-            h = (h + v + 1) * SeededNoiseGraph.Multiplier % p;
-            h = ((h * h) + SeededNoiseGraph.Increment) % p;
-        }
-
-        return (h / 128) * (1f / (1 << 24));
     }
 
     private static OnnxModel ProbeModel(long channels)

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // Runs an ONNX model in onnxruntime-node: every input NAME is read from IN_DIR/NAME.npy, every output
-// is written to OUT_DIR/NAME.npy. Used by OnnxCd's tests to run compiled CD models in a runtime that
+// is written to OUT_DIR/NAME.npy (float32, int64 or bool). Used by OnnxCd's tests to run compiled CD models in a runtime that
 // is not OnnxCd's.  Usage: node tools/node/run_model.js MODEL.onnx IN_DIR OUT_DIR
 'use strict';
 const fs = require('fs');
 const path = require('path');
 const ort = require('onnxruntime-node');
 
-const DTYPES = { '<f4': ['float32', Float32Array], '<i8': ['int64', BigInt64Array] };
+const DTYPES = { '<f4': ['float32', Float32Array], '<i8': ['int64', BigInt64Array], '|b1': ['bool', Uint8Array] };
 
 function readNpy(file) {
   const bytes = fs.readFileSync(file);
