@@ -8,7 +8,7 @@ internal abstract class CdHyperParameterOptions : CommonOptions, IProbeOptions
     [Option("model", Required = true, HelpText = "The .onnx classifier.")]
     public string Model { get; set; } = string.Empty;
 
-    [Option("mode", HelpText = "What the mask must keep: logits (CD-L, the paper's default), probs (softmax of the logits) or features (CD-F). Default: probs for scan (measured in onnx-models/README.md), logits elsewhere.")]
+    [Option("mode", HelpText = "What the mask must keep: logits (CD-L, the paper's default), probs (softmax of the logits) or features (CD-F). Default: probs for scan and compile --reference (measured in onnx-models/README.md), logits elsewhere.")]
     public string? Mode { get; set; }
 
     /// <summary>The mode when --mode is not given.</summary>

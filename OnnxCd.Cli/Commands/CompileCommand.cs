@@ -52,6 +52,9 @@ internal sealed class CompileOptions : CdHyperParameterOptions, IDeviceOptions
     [Option("threads", Default = 0, HelpText = "CPU threads for ONNX Runtime (0: one per physical core).")]
     public int Threads { get; set; }
 
+    /// <summary>A filter detects, so it takes scan's default (probability mode, class-relative suspicion); plain CD compiles the paper's CD-L.</summary>
+    public override string DefaultMode => Reference is null ? "logits" : "probs";
+
     public bool Tf32 => false;
 
     public string CudnnSearch => "exhaustive";

@@ -65,6 +65,21 @@ public sealed class CompiledFilterCommandTests(CompiledFilterCommandTests.Setup 
     }
 
     [Fact]
+    public void WithAReference_CompileTakesScansDefault_ProbabilityModeAndClassRelativeSuspicion()
+    {
+        using var dir = new TempDirectory();
+        var (code, output, log) = CliRunner.Run("compile", "--model", ShippedSamples.ModelPath, "--steps", "3", "--reference", ShippedSamples.ImagesPath, "--out", dir.File("m.onnx"));
+
+        Assert.True(code == 0, log);
+        var metadata = OnnxModel.Load(dir.File("m.onnx")).Metadata;
+        Assert.Equal("probs", metadata["onnxcd.compiled.mode"]);
+        Assert.StartsWith("class-relative", metadata["onnxcd.compiled.filter.suspicion"], StringComparison.Ordinal);
+        Assert.Equal(10, metadata["onnxcd.compiled.filter.cutoffs"].Split(',').Length);
+        Assert.Contains("flagged = l1 < cutoffs[argmax logits]", metadata["onnxcd.compiled.filter.output"], StringComparison.Ordinal);
+        Assert.Contains("the rule flags", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void FilterOptionsWithoutAReference_OrWithTheNoiseInput_AreUsageErrors_ThatSayWhy()
     {
         using var dir = new TempDirectory();
@@ -95,7 +110,7 @@ public sealed class CompiledFilterCommandTests(CompiledFilterCommandTests.Setup 
             Subset(Path.Combine(sets, "clean-images.npy"), ReferenceCount, _dir.File("reference.npy"));
             NpyFile.Write(_dir.File("noise.npy"), CompiledColours.ForIndices(Steps, ReferenceCount, channels: 1));
 
-            var (compileCode, compileOutput, compileLog) = CliRunner.Run("compile", "--model", model, "--steps", $"{Steps}", "--reference", _dir.File("reference.npy"), "--out", Compiled, "--triton", _dir.File("triton"), "--triton-name", "filter");
+            var (compileCode, compileOutput, compileLog) = CliRunner.Run("compile", "--model", model, "--mode", "logits", "--steps", $"{Steps}", "--reference", _dir.File("reference.npy"), "--out", Compiled, "--triton", _dir.File("triton"), "--triton-name", "filter");
             Assert.True(compileCode == 0, compileLog);
             CompileOutput = compileOutput;
             var (scanCode, _, scanLog) = CliRunner.Run("scan", "--model", model, "--mode", "logits", "--steps", $"{Steps}", "--data", _dir.File("images.npy"), "--labels", _dir.File("labels.npy"),
