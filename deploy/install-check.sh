@@ -29,7 +29,8 @@ declare -A runners=(
   [repository]="dotnet $repo/OnnxCd.Cli/bin/Release/net10.0/onnxcd.dll")
 for name in tool binary repository; do
   echo "== $name: ${runners[$name]} ${scan[*]} --out $work/scan-$name"
-  ${runners[$name]} "${scan[@]}" --out "$work/scan-$name" | grep -E '^(Flagged|AUROC|Run)' || true
+  ${runners[$name]} "${scan[@]}" --out "$work/scan-$name" > "$work/scan-$name.log" 2>&1 || { cat "$work/scan-$name.log" >&2; echo "FAIL: the $name's scan failed" >&2; exit 1; }
+  grep -E '^(Flagged|AUROC|Run)' "$work/scan-$name.log"
 done
 
 status=0

@@ -94,7 +94,8 @@ scan=(--model onnx-models/fmnist-badnets.onnx --data onnx-models/scansets/badnet
       --device cpu --batch-size 32 --threads 1)
 note "single-process scan"
 # shellcheck disable=SC2086
-$onnxcd scan "${scan[@]}" --out "$tmp/single" | grep -E '^(Flagged|AUROC|Run) ' || true
+$onnxcd scan "${scan[@]}" --out "$tmp/single" > "$tmp/single.log" 2>&1 || { cat "$tmp/single.log" >&2; echo "check.sh: the single-process scan failed" >&2; exit 1; }
+grep -E '^(Flagged|AUROC|Run) ' "$tmp/single.log"
 
 export ONNXCD=$onnxcd
 note "deploy/slurm/submit.sh --shards 4"
@@ -117,7 +118,8 @@ note "task ${array_job}_2 cancelled with $killed_at of its samples recorded: $(s
 note "deploy/slurm/resubmit.sh 2"
 deploy/slurm/resubmit.sh "$tmp/array" 2
 source "$tmp/array/slurm-jobs.env"
-while [[ -n $(squeue -h 2>/dev/null) ]]; do sleep 1; done
+# Wait until nothing can run any more: a job left pending on a failed dependency never will.
+while squeue -h -o '%r' 2>/dev/null | grep -qv DependencyNeverSatisfied; do sleep 1; done
 merge_state=$(scontrol show job "$merge_job" | grep -o 'JobState=[A-Z]*')
 note "every job finished; merge job $merge_job: $merge_state"
 [[ $merge_state == JobState=COMPLETED ]] || { echo "check.sh: the merge job did not complete; logs in $tmp/array" >&2; keep=1; exit 1; }
