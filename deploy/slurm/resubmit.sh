@@ -15,14 +15,14 @@ root=$(cd "$root" && pwd)
 # shellcheck disable=SC1091
 source "$root/slurm-jobs.env"
 export ONNXCD ONNXCD_SHARDS=$shards
-# shellcheck disable=SC2154,SC2086  # scan_options, merge_options, merge_job, workdir and extra come from slurm-jobs.env
+# shellcheck disable=SC2154,SC2086  # scan_options, merge_options, merge_job, workdir, extra and merge_extra come from slurm-jobs.env
 again=$(sbatch --parsable $extra --array="$indices" --chdir="$workdir" --output="$root/slurm-%x-%A_%a.out" --export=ALL "$here/scan-array.sbatch" "$root" "${scan_options[@]}")
 if [[ $(squeue -h -j "$merge_job" -o %T 2>/dev/null) == PENDING ]]; then
   scontrol update JobId="$merge_job" Dependency="afterok:$again"
   echo "shards $indices resubmitted as array $again; merge $merge_job now waits for it"
 else
   # shellcheck disable=SC2086
-  merge_job=$(sbatch --parsable $extra --dependency="afterok:$again" --chdir="$workdir" --output="$root/slurm-%x-%j.out" --export=ALL "$here/merge.sbatch" "$root" "${merge_options[@]}")
+  merge_job=$(sbatch --parsable $merge_extra --dependency="afterok:$again" --chdir="$workdir" --output="$root/slurm-%x-%j.out" --export=ALL "$here/merge.sbatch" "$root" "${merge_options[@]}")
   echo "shards $indices resubmitted as array $again; new merge job $merge_job"
 fi
 sed -i "s/^merge_job=.*/merge_job=$merge_job/" "$root/slurm-jobs.env"
