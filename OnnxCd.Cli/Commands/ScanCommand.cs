@@ -164,10 +164,15 @@ internal static class ScanCommand
             output.WriteLine(string.Create(invariant, $"Target?       none: no class has significantly more flagged samples than the others (p > {SuspectedTarget.SignificanceLevel:G2})"));
         }
 
-        var run = s.Runs.LastOrDefault();
-        if (run is not null)
+        if (s.Runs.Count == 1)
         {
+            var run = s.Runs[0];
             output.WriteLine(string.Create(invariant, $"Run           {run.Scanned} samples in {run.Seconds:F1} s ({run.Scanned / Math.Max(run.Seconds, 1e-9):F1}/s) on {run.Provider}"));
+        }
+        else if (s.Runs.Count > 1)
+        {
+            // Shards and resumed runs: their times add up as work done, not as the wall time of the whole.
+            output.WriteLine(string.Create(invariant, $"Runs          {s.Runs.Count} (shards or resumed runs) scanned {s.Runs.Sum(r => r.Scanned)} samples in {s.Runs.Sum(r => r.Seconds):F1} s of run time, on {string.Join(", ", s.Runs.Select(r => r.Provider).Distinct())}"));
         }
 
         output.WriteLine($"Report        {Path.Combine(s.Folder, "report.html")} (and scores.csv, summary.json, unlearn.txt, safe.txt in {s.Folder})");

@@ -23,6 +23,25 @@ public sealed class ScanCommandTests
         Assert.True(File.Exists(dir.File("out/report.html")));
     }
 
+    [Fact]
+    public void Merge_PrintsEveryShardsRun_NotTheLastOneAlone()
+    {
+        using var dir = new TempDirectory();
+        var (images, shape) = ShippedSamples.Many(24);
+        NpyFile.Write(dir.File("x.npy"), NpyArray.Of(images, shape));
+        foreach (var shard in new[] { "0/2", "1/2" })
+        {
+            var (scanCode, _, scanLog) = CliRunner.Run("scan", "--model", ShippedSamples.ModelPath, "--data", dir.File("x.npy"), "--steps", "3", "--device", "cpu", "--shard", shard, "--out", dir.File($"shard{shard[0]}"));
+            Assert.True(scanCode == 0, scanLog);
+        }
+
+        var (code, output, log) = CliRunner.Run("merge", "--out", dir.File("merged"), dir.File("shard0"), dir.File("shard1"));
+
+        Assert.True(code == 0, log);
+        Assert.Contains("Runs          2 (shards or resumed runs) scanned 24 samples in ", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Run           ", output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--threshold", "reference", "needs a clean reference dataset")]
     [InlineData("--shard", "3/2", "give i/n with 0 ≤ i < n")]

@@ -123,7 +123,7 @@ while squeue -h -o '%r' 2>/dev/null | grep -qv DependencyNeverSatisfied; do slee
 merge_state=$(scontrol show job "$merge_job" | grep -o 'JobState=[A-Z]*')
 note "every job finished; merge job $merge_job: $merge_state"
 [[ $merge_state == JobState=COMPLETED ]] || { echo "check.sh: the merge job did not complete; logs in $tmp/array" >&2; keep=1; exit 1; }
-grep -E '^(Flagged|AUROC|Run) ' "$tmp/array/slurm-onnxcd-merge-$merge_job.out" || true
+grep -E '^(Flagged|AUROC|Runs?) ' "$tmp/array/slurm-onnxcd-merge-$merge_job.out" || true
 
 # --- the verdict ----------------------------------------------------------------------------------
 status=0
