@@ -33,6 +33,9 @@ internal static class GradientRules
             ["Identity"] = GradientRule.Of(ElementwiseRules.PassThrough),
             ["Dropout"] = GradientRule.Of(ElementwiseRules.PassThrough, ElementwiseRules.DropoutCheck),
             ["Cast"] = GradientRule.Of(ElementwiseRules.Cast),
+            ["CastLike"] = GradientRule.Of(ElementwiseRules.Cast),
+            ["Max"] = GradientRule.Of(ElementwiseRules.MaxMin),
+            ["Min"] = GradientRule.Of(ElementwiseRules.MaxMin),
 
             // Activations
             ["Relu"] = GradientRule.Of(ActivationRules.Relu),
@@ -49,6 +52,7 @@ internal static class GradientRules
             ["Softplus"] = GradientRule.Of(ActivationRules.Softplus),
             ["Softsign"] = GradientRule.Of(ActivationRules.Softsign),
             ["Erf"] = GradientRule.Of(ActivationRules.Erf),
+            ["Mish"] = GradientRule.Of(ActivationRules.Mish),
             ["Gelu"] = GradientRule.Of(ActivationRules.Gelu),
             ["Softmax"] = GradientRule.Of(ActivationRules.Softmax),
             ["LogSoftmax"] = GradientRule.Of(ActivationRules.LogSoftmax),
@@ -56,6 +60,7 @@ internal static class GradientRules
             // Normalisation
             ["BatchNormalization"] = GradientRule.Of(NormalizationRules.BatchNormalization, NormalizationRules.BatchNormalizationCheck),
             ["LayerNormalization"] = GradientRule.Of(NormalizationRules.LayerNormalization, NormalizationRules.LayerNormalizationCheck),
+            ["InstanceNormalization"] = GradientRule.Of(NormalizationRules.InstanceNormalization, n => RuleChecks.OnlyInputs(n, 0)),
 
             // Convolution and pooling
             ["Conv"] = GradientRule.Of(ConvolutionRules.Conv, ConvolutionRules.ConvCheck),
@@ -91,6 +96,8 @@ internal static class GradientRules
             ["Pad"] = GradientRule.Of(ShapeRules.Pad, ShapeRules.PadCheck),
             ["Gather"] = GradientRule.Of(ShapeRules.Gather, ShapeRules.GatherCheck),
             ["Tile"] = GradientRule.Of(ShapeRules.Tile, ShapeRules.TileCheck),
+            ["SpaceToDepth"] = GradientRule.Of(ShapeRules.SpaceToDepth),
+            ["DepthToSpace"] = GradientRule.Of(ShapeRules.DepthToSpace),
 
             // No gradient: shape computations, constants, comparisons, logic, indices, and
             // piecewise-constant functions (zero gradient almost everywhere, as in PyTorch).

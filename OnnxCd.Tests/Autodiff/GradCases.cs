@@ -74,6 +74,25 @@ internal static class GradCases
         yield return GradCase.Op("Dropout", [In.X(3, 4), In.Const([0.5], []), In.Const([0], [], DataType.Bool)], tol: Tolerance.Linear32);
         yield return GradCase.Op("Dropout", [In.X(3, 4)], opset: 11, tol: Tolerance.Linear32);
         yield return GradCase.Op("Cast", [In.X(3, 4)], [Int("to", (long)DataType.Double)], tol: Tolerance.Linear32);
+        yield return GradCase.Op("CastLike", [In.X(3, 4), In.Const([0], [1], DataType.Double)], tol: Tolerance.Linear32, opset: 15);
+
+        // Random inputs are tied with probability 0. Ties share the gradient (PyTorch's convention): then
+        // max(x, x, x) = x has derivative 1, which finite differences check.
+        foreach (var op in new[] { "Max", "Min" })
+        {
+            yield return GradCase.Op(op, [In.X(3, 4), In.X(1, 4), In.X(3, 1)], type: F64);
+            yield return GradCase.Op(op, [In.Batched(2, 3), In.X(3)], type: F64);
+            yield return GradCase.Graph(
+                $"{op}-17 of one input three times (ties)",
+                () =>
+                {
+                    var g = new TestGraph();
+                    var x = g.Input("x", [3, 4]);
+                    g.Output(g.Node(op, [x, x, x]));
+                    return g;
+                },
+                Tolerance.Linear32);
+        }
     }
 
     private static IEnumerable<GradCase> Activations()
@@ -96,6 +115,7 @@ internal static class GradCases
         yield return GradCase.Op("Softplus", [In.X(3, 4)]);
         yield return GradCase.Op("Softsign", [In.X(Away(0), 3, 4)]);
         yield return GradCase.Op("Erf", [In.X(3, 4)]);
+        yield return GradCase.Op("Mish", [In.X(3, 4)], opset: 18);
         yield return GradCase.Op("Gelu", [In.X(3, 4)], opset: 20);
         yield return GradCase.Op("Gelu", [In.X(3, 4)], [String("approximate", "tanh")], opset: 20);
         yield return GradCase.Op("Softmax", [In.X(2, 3, 4)], type: F64);
@@ -120,6 +140,9 @@ internal static class GradCases
             opset: 11,
             tol: Tolerance.Linear32);
         yield return GradCase.Op("LayerNormalization", [In.Batched(2, 3, 4), In.Const([1, 2, 0.5, -1], [4]), In.Const([0, 0.1, 0.2, 0.3], [4])], type: F64);
+        // ONNX Runtime has InstanceNormalization for float32 only.
+        yield return GradCase.Op("InstanceNormalization", [In.Batched(2, 3, 4, 5), In.Const([1, 2, -0.5], [3]), In.Const([0, 0.1, 0.2], [3])], tol: Tolerance.Smooth32);
+        yield return GradCase.Op("InstanceNormalization", [In.X(2, 3, 6), In.Const([1, 2, -0.5], [3]), In.Const([0, 0.1, 0.2], [3])], [Float("epsilon", 1e-2)], tol: Tolerance.Smooth32, note: "1-D");
         yield return GradCase.Op(
             "LayerNormalization",
             [In.X(2, 3, 4), In.Const(Enumerable.Range(0, 12).Select(i => 0.5 + (0.1 * i)).ToArray(), [3, 4])],
@@ -315,6 +338,9 @@ internal static class GradCases
         yield return GradCase.Op("Gather", [In.X(4, 3), In.Const([2, 0], [2], DataType.Int64)], opset: 11, tol: Tolerance.Linear32);
         yield return GradCase.Op("Tile", [In.X(2, 3, 1), In.Ints(1, 2, 3)], tol: Tolerance.Linear32);
         yield return GradCase.Op("Tile", [In.Batched(2, 3), In.Ints(1, 2)], tol: Tolerance.Linear32);
+        yield return GradCase.Op("SpaceToDepth", [In.Batched(2, 3, 4, 6)], [Int("blocksize", 2)], tol: Tolerance.Linear32);
+        yield return GradCase.Op("DepthToSpace", [In.Batched(2, 8, 3, 2)], [Int("blocksize", 2)], tol: Tolerance.Linear32, note: "DCR");
+        yield return GradCase.Op("DepthToSpace", [In.Batched(2, 8, 3, 2)], [Int("blocksize", 2), String("mode", "CRD")], tol: Tolerance.Linear32, note: "CRD");
     }
 
     /// <summary>Ops without a gradient, in graphs where they sit on or beside the path.</summary>

@@ -122,6 +122,16 @@ internal static class ActivationRules
         g.SetInputGrad(0, g.E.Div(g.Dy, g.E.Mul(denominator, denominator)));
     }
 
+    /// <summary>y = x·tanh(softplus x).  dx = dy·(t + x·(1 − t²)·σ(x)), t = tanh(softplus x).</summary>
+    public static void Mish(GradientContext g)
+    {
+        var x = g.Input(0);
+        var e = g.E;
+        var t = e.Tanh(e.Op("Softplus", [x], x.ElementType, x.Shape));
+        var slope = e.Add(t, e.Mul(e.Mul(x, e.Sub(g.Scalar(1, x), e.Mul(t, t))), e.Sigmoid(x)));
+        g.SetInputGrad(0, e.Mul(g.Dy, slope));
+    }
+
     /// <summary>y = erf x.  dx = dy·(2/√π)·e^(−x²).</summary>
     public static void Erf(GradientContext g)
     {

@@ -114,6 +114,21 @@ internal static class ElementwiseRules
         }
     }
 
+    /// <summary>y = max(x₀, …) or min(x₀, …) (variadic).  dxᵢ = dy·[xᵢ = y] / #{j : xⱼ = y}  (tied inputs share the gradient, as PyTorch's maximum and minimum).</summary>
+    public static void MaxMin(GradientContext g)
+    {
+        var y = g.Output(0);
+        var hits = Enumerable.Range(0, g.InputCount).Select(i => g.E.Cast(g.E.Equal(g.Input(i), y), y.ElementType)).ToList();
+        var share = hits.Count == 1 ? g.Dy : g.E.Div(g.Dy, g.E.Sum(hits));
+        for (var i = 0; i < g.InputCount; i++)
+        {
+            if (g.NeedsInputGrad(i))
+            {
+                g.SetInputGrad(i, g.E.Mul(share, hits[i]));
+            }
+        }
+    }
+
     /// <summary>y = where(c, a, b).  da = where(c, dy, 0), db = where(c, 0, dy).  The condition carries no gradient.</summary>
     public static void Where(GradientContext g)
     {
@@ -139,7 +154,7 @@ internal static class ElementwiseRules
             ? "Dropout has training_mode = true; export the model in eval mode (model.eval())"
             : RuleChecks.OnlyInputs(node, 0);
 
-    /// <summary>y = cast(x) between float types.  dx = cast(dy) back to x's type.</summary>
+    /// <summary>y = cast(x) between float types (Cast, and CastLike, whose second input gives only the type).  dx = cast(dy) back to x's type.</summary>
     public static void Cast(GradientContext g)
     {
         var x = g.Input(0);

@@ -73,6 +73,28 @@ internal static class NormalizationRules
         g.SetInputGrad(0, dx);
     }
 
+    /// <summary>
+    /// y = s_c·x̂ + b_c, x̂ = (x − μ)·ρ, μ and ρ = 1/√(σ² + ε) over the spatial axes of each (n, c).
+    /// dx = ρ·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)), ĝ = dy·s_c, means over the spatial axes.
+    /// </summary>
+    public static void InstanceNormalization(GradientContext g)
+    {
+        var x = g.Input(0);
+        var shape = x.KnownShape;
+        var axes = Enumerable.Range(2, shape.Rank - 2).Select(a => (long)a).ToArray();
+        var count = axes.Aggregate(1L, (n, a) => n * shape[(int)a]);
+        var e = g.E;
+        var centred = e.Sub(x, e.Mul(e.ReduceSum(x, axes, keepDims: true), 1.0 / count));
+        var variance = e.Mul(e.ReduceSum(e.Mul(centred, centred), axes, keepDims: true), 1.0 / count);
+        var invStdDev = e.Div(g.Scalar(1, x), e.Sqrt(e.Add(variance, g.Scalar(g.Float("epsilon", 1e-5f), x))));
+        var xHat = e.Mul(centred, invStdDev);
+        var channelShape = new TensorShape([shape[1], .. Enumerable.Repeat(1L, shape.Rank - 2)]);
+        var scaled = e.Mul(g.Dy, e.ReshapeTo(AsTypeOf(g, g.Input(1), x), channelShape));
+        var meanScaled = e.Mul(e.ReduceSum(scaled, axes, keepDims: true), 1.0 / count);
+        var meanScaledXHat = e.Mul(e.ReduceSum(e.Mul(scaled, xHat), axes, keepDims: true), 1.0 / count);
+        g.SetInputGrad(0, e.Mul(e.Sub(e.Sub(scaled, meanScaled), e.Mul(xHat, meanScaledXHat)), invStdDev));
+    }
+
     public static string? LayerNormalizationCheck(NodeView node)
     {
         var shape = node.Input(0).KnownShape;

@@ -26,6 +26,32 @@ internal static class ShapeRules
         g.SetInputGrad(0, g.E.Transpose(g.Dy, inverse));
     }
 
+    /// <summary>y = SpaceToDepth(x, b): each b×b block becomes b² channels, block offset first.  dx = DepthToSpace(dy, b, DCR), its inverse.</summary>
+    public static void SpaceToDepth(GradientContext g)
+    {
+        var x = g.Input(0);
+        g.SetInputGrad(0, g.E.Op("DepthToSpace", [g.Dy], x.ElementType, x.Shape, Attributes.Int("blocksize", g.Int("blocksize", 0)), Attributes.String("mode", "DCR")));
+    }
+
+    /// <summary>
+    /// y = DepthToSpace(x, b, mode).  DCR (block offset first): dx = SpaceToDepth(dy, b).  CRD (channel first):
+    /// dx = reshape(transpose(reshape(dy, [N, C/b², H, b, W, b]), [0, 1, 3, 5, 2, 4]), [N, C, H, W]).
+    /// </summary>
+    public static void DepthToSpace(GradientContext g)
+    {
+        var x = g.Input(0);
+        var block = g.Int("blocksize", 0);
+        if (g.String("mode", "DCR") == "DCR")
+        {
+            g.SetInputGrad(0, g.E.Op("SpaceToDepth", [g.Dy], x.ElementType, x.Shape, Attributes.Int("blocksize", block)));
+            return;
+        }
+
+        var shape = x.KnownShape;
+        var split = g.E.ReshapeTo(g.Dy, new TensorShape([shape[0], shape[1] / (block * block), shape[2], block, shape[3], block]));
+        g.SetInputGrad(0, g.E.ReshapeTo(g.E.Transpose(split, [0, 1, 3, 5, 2, 4]), shape, like: x));
+    }
+
     /// <summary>y = concat(x₀, x₁, …) along axis.  dxᵢ = dy[…, offsetᵢ : offsetᵢ + dᵢ, …].</summary>
     public static void Concat(GradientContext g)
     {
