@@ -75,6 +75,7 @@ internal static class GradientRules
             ["ReduceMean"] = GradientRule.Of(ReductionRules.ReduceMean, ReductionRules.ReduceCheck),
             ["ReduceMax"] = GradientRule.Of(ReductionRules.ReduceMaxMin, ReductionRules.ReduceCheck),
             ["ReduceMin"] = GradientRule.Of(ReductionRules.ReduceMaxMin, ReductionRules.ReduceCheck),
+            ["ReduceProd"] = GradientRule.Of(ReductionRules.ReduceProd, ReductionRules.ReduceCheck),
             ["ReduceSumSquare"] = GradientRule.Of(ReductionRules.ReduceSumSquare, ReductionRules.ReduceCheck),
             ["ReduceL1"] = GradientRule.Of(ReductionRules.ReduceL1, ReductionRules.ReduceCheck),
             ["ReduceL2"] = GradientRule.Of(ReductionRules.ReduceL2, ReductionRules.ReduceCheck),

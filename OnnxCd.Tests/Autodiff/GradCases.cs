@@ -275,6 +275,11 @@ internal static class GradCases
         yield return GradCase.Op("ReduceSumSquare", [In.X(2, 3, 4)], [Ints("axes", [1])], type: F64);
         yield return GradCase.Op("ReduceL1", [In.X(Away(0), 2, 3, 4)], [Ints("axes", [2]), Int("keepdims", 0)], type: F64);
         yield return GradCase.Op("ReduceL2", [In.X(2, 3, 4)], [Ints("axes", [2])], type: F64);
+        yield return GradCase.Op("ReduceProd", [In.X(Sampler.Uniform(0.5, 1.5), 2, 3, 4)], [Ints("axes", [2])], type: F64);
+        yield return GradCase.Op("ReduceProd", [In.Batched(Sampler.Uniform(-1.5, 1.5), 2, 3, 4), In.Ints(1, 2)], [Int("keepdims", 0)], opset: 18, type: F64);
+
+        // Rows of [3,4] with no zero, one zero and two zeros: the product's gradient is exact there.
+        yield return GradCase.Op("ReduceProd", [In.X(Sampler.ZerosAt([5, 8, 10]), 3, 4)], [Ints("axes", [1])], type: F64, note: "zeros");
         yield return GradCase.Op("ReduceLogSumExp", [In.X(2, 3, 4)], [Ints("axes", [1]), Int("keepdims", 0)], type: F64);
     }
 

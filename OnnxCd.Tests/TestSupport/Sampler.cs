@@ -14,7 +14,24 @@ internal abstract record Sampler
     /// <summary>Values at least <paramref name="gap"/> apart from each other (no ties, e.g. inside a max-pool window), none zero, shuffled.</summary>
     public static Sampler Distinct(double gap) => new DistinctSampler(gap);
 
+    /// <summary>Uniform in [low, high], except exactly 0 at <paramref name="zeros"/> (flat indices): for products, which are linear in each input, so finite differences stay exact there.</summary>
+    public static Sampler ZerosAt(int[] zeros, double low = 0.5, double high = 1.5) => new ZeroSampler(zeros, low, high);
+
     public abstract double[] Draw(Random random, int count);
+
+    private sealed record ZeroSampler(int[] Zeros, double Low, double High) : Sampler
+    {
+        public override double[] Draw(Random random, int count)
+        {
+            var values = Enumerable.Range(0, count).Select(_ => Low + ((High - Low) * random.NextDouble())).ToArray();
+            foreach (var i in Zeros)
+            {
+                values[i] = 0;
+            }
+
+            return values;
+        }
+    }
 
     private sealed record UniformSampler(double Low, double High, (double Point, double Margin)[] Avoid) : Sampler
     {

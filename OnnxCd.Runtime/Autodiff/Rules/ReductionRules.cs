@@ -54,6 +54,33 @@ internal static class ReductionRules
         g.SetInputGrad(0, g.E.Where(isExtreme, g.E.Div(KeptDims(g, g.Dy, axes), ties), g.Scalar(0, x)));
     }
 
+    /// <summary>
+    /// y = Π x over axes.  dxᵢ = dy·Π_{j≠i} xⱼ, exact with zeros: with none in the slice dy·p/xᵢ; with one,
+    /// dy·p at the zero and 0 elsewhere; with more, 0 (p = the product of the slice's non-zero values).
+    /// </summary>
+    public static void ReduceProd(GradientContext g)
+    {
+        var x = g.Input(0);
+        if (ReducedAxes(g, x.Rank) is not { } axes)
+        {
+            g.SetInputGrad(0, g.Dy);
+            return;
+        }
+
+        var e = g.E;
+        var zero = g.Scalar(0, x);
+        var isZero = e.Equal(x, zero);
+        var nonZero = e.Where(isZero, g.Scalar(1, x), x);
+        var keptShape = new TensorShape(x.KnownShape.Dims.Select((d, i) => axes.Contains(i) ? 1L : d));
+        var product = e.Opset >= 18
+            ? e.Op("ReduceProd", [nonZero, e.Ints(axes)], x.ElementType, keptShape, Attributes.Int("keepdims", 1))
+            : e.Op("ReduceProd", [nonZero], x.ElementType, keptShape, Attributes.Ints("axes", axes), Attributes.Int("keepdims", 1));
+        var zeros = e.ReduceSum(e.Cast(isZero, x.ElementType), axes, keepDims: true);
+        var atZero = e.Where(e.Equal(zeros, g.Scalar(1, x)), product, zero);
+        var elsewhere = e.Where(e.Equal(zeros, zero), e.Div(product, nonZero), zero);
+        g.SetInputGrad(0, e.Mul(KeptDims(g, g.Dy, axes), e.Where(isZero, atZero, elsewhere)));
+    }
+
     /// <summary>y = Σ x² over axes.  dx = 2x·dy.</summary>
     public static void ReduceSumSquare(GradientContext g)
     {
