@@ -60,6 +60,7 @@ internal static class GradientRules
             // Normalisation
             ["BatchNormalization"] = GradientRule.Of(NormalizationRules.BatchNormalization, NormalizationRules.BatchNormalizationCheck),
             ["LayerNormalization"] = GradientRule.Of(NormalizationRules.LayerNormalization, NormalizationRules.LayerNormalizationCheck),
+            ["GroupNormalization"] = GradientRule.Of(NormalizationRules.GroupNormalization, NormalizationRules.GroupNormalizationCheck),
             ["InstanceNormalization"] = GradientRule.Of(NormalizationRules.InstanceNormalization, n => RuleChecks.OnlyInputs(n, 0)),
 
             // Convolution and pooling

@@ -142,6 +142,8 @@ internal static class GradCases
         yield return GradCase.Op("LayerNormalization", [In.Batched(2, 3, 4), In.Const([1, 2, 0.5, -1], [4]), In.Const([0, 0.1, 0.2, 0.3], [4])], type: F64);
         // ONNX Runtime has InstanceNormalization for float32 only.
         yield return GradCase.Op("InstanceNormalization", [In.Batched(2, 3, 4, 5), In.Const([1, 2, -0.5], [3]), In.Const([0, 0.1, 0.2], [3])], tol: Tolerance.Smooth32);
+        yield return GradCase.Op("GroupNormalization", [In.Batched(2, 4, 3, 3), In.Const([1, -0.5], [2]), In.Const([0, 0.1], [2])], [Int("num_groups", 2)], opset: 18, tol: Tolerance.Smooth32, note: "scale per group");
+        yield return GradCase.Op("GroupNormalization", [In.Batched(2, 4, 3, 3), In.Const([1, -0.5, 2, 0.7], [4]), In.Const([0, 0.1, 0.2, 0.3], [4])], [Int("num_groups", 2)], opset: 21, tol: Tolerance.Smooth32, note: "scale per channel");
         yield return GradCase.Op("InstanceNormalization", [In.X(2, 3, 6), In.Const([1, 2, -0.5], [3]), In.Const([0, 0.1, 0.2], [3])], [Float("epsilon", 1e-2)], tol: Tolerance.Smooth32, note: "1-D");
         yield return GradCase.Op(
             "LayerNormalization",

@@ -48,11 +48,7 @@ internal static class NormalizationRules
         TensorRef dx;
         if (g.OutputGrad(0) is { } dy)
         {
-            var scaled = e.Mul(dy, AsTypeOf(g, g.Input(1), x));
-            var meanScaled = e.Mul(e.ReduceSum(scaled, axes, keepDims: true), 1.0 / count);
-            var meanScaledXHat = e.Mul(e.ReduceSum(e.Mul(scaled, xHat), axes, keepDims: true), 1.0 / count);
-            var centred = e.Sub(e.Sub(scaled, meanScaled), e.Mul(xHat, meanScaledXHat));
-            dx = e.Mul(centred, invStdDev);
+            dx = StandardizedGrad(e, e.Mul(dy, AsTypeOf(g, g.Input(1), x)), xHat, invStdDev, axes, count);
         }
         else
         {
@@ -83,16 +79,58 @@ internal static class NormalizationRules
         var shape = x.KnownShape;
         var axes = Enumerable.Range(2, shape.Rank - 2).Select(a => (long)a).ToArray();
         var count = axes.Aggregate(1L, (n, a) => n * shape[(int)a]);
+        var (xHat, invStdDev) = Standardize(g, x, axes, count);
+        var channelShape = new TensorShape([shape[1], .. Enumerable.Repeat(1L, shape.Rank - 2)]);
+        var scaled = g.E.Mul(g.Dy, g.E.ReshapeTo(AsTypeOf(g, g.Input(1), x), channelShape));
+        g.SetInputGrad(0, StandardizedGrad(g.E, scaled, xHat, invStdDev, axes, count));
+    }
+
+    /// <summary>
+    /// y = s·x̂ + b, x̂ standardised over each group of C/G channels and the spatial axes: x is viewed as
+    /// [N, G, C/G, …].  dx = ρ·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) over the group, ĝ = dy·s; s has one value per
+    /// group at opset 18–20 and one per channel from opset 21.
+    /// </summary>
+    public static void GroupNormalization(GradientContext g)
+    {
+        var x = g.Input(0);
+        var shape = x.KnownShape;
+        var groups = g.Int("num_groups", 1);
+        var perGroup = shape[1] / groups;
+        var spatial = shape.Dims.Skip(2).ToArray();
+        var grouped = new TensorShape([shape[0], groups, perGroup, .. spatial]);
+        var axes = Enumerable.Range(2, grouped.Rank - 2).Select(a => (long)a).ToArray();
+        var count = perGroup * spatial.Aggregate(1L, (n, d) => n * d);
+        var (xHat, invStdDev) = Standardize(g, g.E.ReshapeTo(x, grouped), axes, count);
+        var scaleShape = new TensorShape([groups, g.Opset >= 21 ? perGroup : 1, .. Enumerable.Repeat(1L, spatial.Length)]);
+        var scaled = g.E.Mul(g.E.ReshapeTo(g.Dy, grouped), g.E.ReshapeTo(AsTypeOf(g, g.Input(1), x), scaleShape));
+        g.SetInputGrad(0, g.E.ReshapeTo(StandardizedGrad(g.E, scaled, xHat, invStdDev, axes, count), shape, like: x));
+    }
+
+    public static string? GroupNormalizationCheck(NodeView node)
+    {
+        var channels = node.Input(0).KnownShape[1];
+        var groups = node.Int("num_groups", 0);
+        return groups > 0 && channels % groups == 0
+            ? RuleChecks.OnlyInputs(node, 0)
+            : $"GroupNormalization has num_groups = {groups}, which does not divide the {channels} channels";
+    }
+
+    /// <summary>x̂ = (x − μ)·ρ and ρ = 1/√(σ² + ε), with μ and σ² over <paramref name="axes"/> (<paramref name="count"/> elements).</summary>
+    private static (TensorRef XHat, TensorRef InvStdDev) Standardize(GradientContext g, TensorRef x, long[] axes, long count)
+    {
         var e = g.E;
         var centred = e.Sub(x, e.Mul(e.ReduceSum(x, axes, keepDims: true), 1.0 / count));
         var variance = e.Mul(e.ReduceSum(e.Mul(centred, centred), axes, keepDims: true), 1.0 / count);
         var invStdDev = e.Div(g.Scalar(1, x), e.Sqrt(e.Add(variance, g.Scalar(g.Float("epsilon", 1e-5f), x))));
-        var xHat = e.Mul(centred, invStdDev);
-        var channelShape = new TensorShape([shape[1], .. Enumerable.Repeat(1L, shape.Rank - 2)]);
-        var scaled = e.Mul(g.Dy, e.ReshapeTo(AsTypeOf(g, g.Input(1), x), channelShape));
+        return (e.Mul(centred, invStdDev), invStdDev);
+    }
+
+    /// <summary>The input gradient of a standardisation: ρ·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) over <paramref name="axes"/>, ĝ = <paramref name="scaled"/> (dy times the scale).</summary>
+    private static TensorRef StandardizedGrad(GraphEmitter e, TensorRef scaled, TensorRef xHat, TensorRef invStdDev, long[] axes, long count)
+    {
         var meanScaled = e.Mul(e.ReduceSum(scaled, axes, keepDims: true), 1.0 / count);
         var meanScaledXHat = e.Mul(e.ReduceSum(e.Mul(scaled, xHat), axes, keepDims: true), 1.0 / count);
-        g.SetInputGrad(0, e.Mul(e.Sub(e.Sub(scaled, meanScaled), e.Mul(xHat, meanScaledXHat)), invStdDev));
+        return e.Mul(e.Sub(e.Sub(scaled, meanScaled), e.Mul(xHat, meanScaledXHat)), invStdDev);
     }
 
     public static string? LayerNormalizationCheck(NodeView node)
