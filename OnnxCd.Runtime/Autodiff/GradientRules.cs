@@ -85,6 +85,7 @@ internal static class GradientRules
             // Linear algebra
             ["Gemm"] = GradientRule.Of(LinearAlgebraRules.Gemm),
             ["MatMul"] = GradientRule.Of(LinearAlgebraRules.MatMul),
+            ["Einsum"] = GradientRule.Of(LinearAlgebraRules.Einsum, LinearAlgebraRules.EinsumCheck),
 
             // Moving and selecting elements
             ["Reshape"] = GradientRule.Of(ShapeRules.Reshape),

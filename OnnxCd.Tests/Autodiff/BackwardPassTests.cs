@@ -103,6 +103,21 @@ public sealed class BackwardPassTests
         Assert.Contains("input 1", conv.Reason, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("...ij->...ji", "ellipsis")]
+    [InlineData("ii->i", "repeats a subscript")]
+    public void EinsumTheRuleCannotDifferentiate_IsRefusedWithTheReason(string equation, string reason)
+    {
+        var g = new TestGraph();
+        var x = g.Input("x", [3, 3]);
+        g.Output(g.Node("Einsum", [x], String("equation", equation)));
+        var model = g.Build();
+
+        var error = Assert.Throws<GradientNotSupportedException>(() => GradientBuilder.Build(model, GradientRequest.Vjp("x", model.OutputNames[0]), ModelProbe.Run(model, g.InputDims)));
+
+        Assert.Contains(reason, Assert.Single(error.Errors).Reason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void NonFloatInput_IsRefused()
     {

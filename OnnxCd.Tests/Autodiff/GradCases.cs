@@ -287,6 +287,13 @@ internal static class GradCases
 
     private static IEnumerable<GradCase> LinearAlgebra()
     {
+        yield return GradCase.Op("Einsum", [In.X(3, 4), In.X(4, 5)], [String("equation", "ij,jk->ik")], type: F64);
+        yield return GradCase.Op("Einsum", [In.Batched(2, 2, 3, 4), In.Batched(2, 2, 5, 4)], [String("equation", "bhid,bhjd->bhij")], type: F64, note: "attention scores");
+        yield return GradCase.Op("Einsum", [In.Batched(2, 2, 3, 5), In.Batched(2, 2, 5, 4)], [String("equation", "bhij, bhjd -> bhid")], type: F64, note: "attention values");
+        yield return GradCase.Op("Einsum", [In.X(3, 4), In.X(4, 5)], [String("equation", "ij,jk")], type: F64, note: "implicit output");
+        yield return GradCase.Op("Einsum", [In.X(3, 4)], [String("equation", "ij->j")], type: F64, note: "summed alone");
+        yield return GradCase.Op("Einsum", [In.X(2, 3), In.X(3, 4), In.X(4, 2)], [String("equation", "ab,bc,cd->ad")], type: F64, note: "three operands");
+        yield return GradCase.Op("Einsum", [In.X(4), In.X(4)], [String("equation", "i,i->")], type: F64, note: "dot");
         foreach (var (transA, transB) in new[] { (0, 0), (0, 1), (1, 0), (1, 1) })
         {
             long[] a = transA == 1 ? [4, 3] : [3, 4];

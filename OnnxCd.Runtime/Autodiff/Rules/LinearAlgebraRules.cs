@@ -92,4 +92,37 @@ internal static class LinearAlgebraRules
         (perm[rank - 2], perm[rank - 1]) = (perm[rank - 1], perm[rank - 2]);
         return e.Transpose(t, perm);
     }
+
+    /// <summary>
+    /// y = einsum(eq, x₀, x₁, …).  dxᵢ = einsum(out, others → xᵢ's subscripts)(dy, xⱼ≠ᵢ), then broadcast along
+    /// the subscripts that only xᵢ has (summed out in y).
+    /// </summary>
+    public static void Einsum(GradientContext g)
+    {
+        var equation = EinsumEquation.Parse(g.String("equation", string.Empty), out _)!;
+        for (var i = 0; i < g.InputCount; i++)
+        {
+            if (!g.NeedsInputGrad(i))
+            {
+                continue;
+            }
+
+            var x = g.Input(i);
+            var (gradientEquation, kept) = equation.GradientOf(i);
+            var shape = x.KnownShape;
+            var keptShape = new TensorShape(equation.Inputs[i].Select((c, k) => kept.Contains(c) ? shape[k] : 1L));
+            var operands = Enumerable.Range(0, g.InputCount).Where(j => j != i).Select(g.Input).Prepend(g.Dy).ToList();
+            var grad = g.E.Op("Einsum", operands, x.ElementType, new TensorShape(kept.Select(c => shape[equation.Inputs[i].IndexOf(c)])), Attributes.String("equation", gradientEquation));
+            if (kept.Length < equation.Inputs[i].Length)
+            {
+                var alone = equation.Inputs[i].Select((c, k) => (c, k)).Where(p => !kept.Contains(p.c)).Select(p => (long)p.k).ToArray();
+                grad = g.E.Expand(g.E.Unsqueeze(grad, alone, keptShape), g.E.ShapeOf(x), x.Shape);
+            }
+
+            g.SetInputGrad(i, grad);
+        }
+    }
+
+    public static string? EinsumCheck(NodeView node) =>
+        EinsumEquation.Parse(node.String("equation", string.Empty), out var problem) is null ? problem : null;
 }
