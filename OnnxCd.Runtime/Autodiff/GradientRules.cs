@@ -99,6 +99,7 @@ internal static class GradientRules
             ["Pad"] = GradientRule.Of(ShapeRules.Pad, ShapeRules.PadCheck),
             ["Gather"] = GradientRule.Of(ShapeRules.Gather, ShapeRules.GatherCheck),
             ["Tile"] = GradientRule.Of(ShapeRules.Tile, ShapeRules.TileCheck),
+            ["Resize"] = GradientRule.Of(ShapeRules.Resize, ShapeRules.ResizeCheck),
             ["SpaceToDepth"] = GradientRule.Of(ShapeRules.SpaceToDepth),
             ["DepthToSpace"] = GradientRule.Of(ShapeRules.DepthToSpace),
 

@@ -118,6 +118,21 @@ public sealed class BackwardPassTests
         Assert.Contains(reason, Assert.Single(error.Errors).Reason, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("mode", "cubic", "nearest and linear have one")]
+    [InlineData("coordinate_transformation_mode", "tf_crop_and_resize", "half_pixel, pytorch_half_pixel")]
+    public void ResizeTheRuleCannotDifferentiate_IsRefusedWithTheReason(string attribute, string value, string reason)
+    {
+        var g = new TestGraph();
+        var x = g.Input("x", [1, 1, 3, 3]);
+        g.Output(g.Node("Resize", [x, g.Constant([0, 0, 0, 0, 1, 1, 1, 1], [8]), g.Constant([1, 1, 2, 2], [4])], String(attribute, value)));
+        var model = g.Build();
+
+        var error = Assert.Throws<GradientNotSupportedException>(() => GradientBuilder.Build(model, GradientRequest.Vjp("x", model.OutputNames[0]), ModelProbe.Run(model, g.InputDims)));
+
+        Assert.Contains(reason, Assert.Single(error.Errors).Reason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void NonFloatInput_IsRefused()
     {

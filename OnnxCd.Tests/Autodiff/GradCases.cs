@@ -352,6 +352,14 @@ internal static class GradCases
         yield return GradCase.Op("Gather", [In.X(4, 3), In.Const([2, 0], [2], DataType.Int64)], opset: 11, tol: Tolerance.Linear32);
         yield return GradCase.Op("Tile", [In.X(2, 3, 1), In.Ints(1, 2, 3)], tol: Tolerance.Linear32);
         yield return GradCase.Op("Tile", [In.Batched(2, 3), In.Ints(1, 2)], tol: Tolerance.Linear32);
+        // Resize as PyTorch exports it (nearest: asymmetric + floor; bilinear: pytorch_half_pixel or
+        // align_corners) and ONNX's defaults (half_pixel, round_prefer_floor) at a non-integer scale.
+        yield return GradCase.Op("Resize", [In.Batched(2, 2, 3, 4), In.None, In.Const([1, 1, 2, 2], [4])], [String("mode", "nearest"), String("coordinate_transformation_mode", "asymmetric"), String("nearest_mode", "floor")], tol: Tolerance.Linear32, note: "nearest ×2");
+        yield return GradCase.Op("Resize", [In.Batched(2, 2, 4, 5), In.None, In.Const([1, 1, 1.5, 1.5], [4])], tol: Tolerance.Linear32, note: "nearest ×1.5, defaults");
+        yield return GradCase.Op("Resize", [In.Batched(2, 2, 3, 4), In.None, In.Const([1, 1, 2, 2], [4])], [String("mode", "linear"), String("coordinate_transformation_mode", "pytorch_half_pixel")], tol: Tolerance.Linear32, note: "bilinear ×2");
+        yield return GradCase.Op("Resize", [In.X(2, 2, 3, 4), In.None, In.None, In.Ints(2, 2, 5, 7)], [String("mode", "linear"), String("coordinate_transformation_mode", "align_corners")], tol: Tolerance.Linear32, note: "bilinear to sizes, align_corners");
+        yield return GradCase.Op("Resize", [In.X(2, 2, 6, 8), In.None, In.None, In.Ints(2, 2, 4, 3)], [String("mode", "linear")], tol: Tolerance.Linear32, note: "bilinear down, half_pixel");
+        yield return GradCase.Op("Resize", [In.Batched(2, 2, 6, 8), In.None, In.Const([2, 0.5], [2])], [String("mode", "linear"), Ints("axes", [2, 3])], opset: 18, tol: Tolerance.Linear32, note: "axes");
         yield return GradCase.Op("SpaceToDepth", [In.Batched(2, 3, 4, 6)], [Int("blocksize", 2)], tol: Tolerance.Linear32);
         yield return GradCase.Op("DepthToSpace", [In.Batched(2, 8, 3, 2)], [Int("blocksize", 2)], tol: Tolerance.Linear32, note: "DCR");
         yield return GradCase.Op("DepthToSpace", [In.Batched(2, 8, 3, 2)], [Int("blocksize", 2), String("mode", "CRD")], tol: Tolerance.Linear32, note: "CRD");

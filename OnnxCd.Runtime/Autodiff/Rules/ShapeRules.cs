@@ -52,6 +52,82 @@ internal static class ShapeRules
         g.SetInputGrad(0, g.E.ReshapeTo(g.E.Transpose(split, [0, 1, 3, 5, 2, 4]), shape, like: x));
     }
 
+    /// <summary>
+    /// Resize (nearest, linear) is linear in x and separable: y = (A_d along each resized axis d)·x, A_d the
+    /// interpolation matrix [out, in] (<see cref="ResizeGeometry"/>).  dx = dy contracted with A_d along each
+    /// resized axis (a MatMul by A_d with the axis moved last).
+    /// </summary>
+    public static void Resize(GradientContext g)
+    {
+        var x = g.Input(0);
+        var inShape = x.KnownShape;
+        var outShape = g.Output(0).KnownShape;
+        var scales = g.HasInput(2) ? g.ConstantDoubles(2) : null;
+        var mode = g.String("mode", "nearest");
+        var coordinates = g.String("coordinate_transformation_mode", "half_pixel");
+        var nearestMode = g.String("nearest_mode", "round_prefer_floor");
+        var dx = g.Dy;
+        var shape = outShape;
+        for (var d = inShape.Rank - 1; d >= 0; d--)
+        {
+            long inSize = inShape[d], outSize = outShape[d];
+            var index = ScaleIndex(g, d, inShape.Rank);
+            var scale = scales is { Length: > 0 } && index >= 0 ? (float)scales[index] : (float)outSize / inSize;
+            if (inSize == outSize && scale == 1f)
+            {
+                continue;
+            }
+
+            var matrix = g.E.Constant(ResizeGeometry.Matrix(mode, coordinates, nearestMode, scale, inSize, outSize), [outSize, inSize], x.ElementType);
+            var perm = Enumerable.Range(0, shape.Rank).Where(a => a != d).Append(d).Select(a => (long)a).ToArray();
+            var inverse = new long[perm.Length];
+            for (var i = 0; i < perm.Length; i++)
+            {
+                inverse[perm[i]] = i;
+            }
+
+            var moved = d == shape.Rank - 1 ? dx : g.E.Transpose(dx, perm);
+            var contractedShape = new TensorShape([.. moved.KnownShape.Dims.Take(shape.Rank - 1), inSize]);
+            var contracted = g.E.MatMul(moved, matrix, contractedShape);
+            shape = new TensorShape(shape.Dims.Select((v, a) => a == d ? inSize : v));
+            dx = d == shape.Rank - 1 ? contracted : g.E.Transpose(contracted, inverse);
+        }
+
+        g.SetInputGrad(0, dx);
+    }
+
+    /// <summary>Refuses the Resize forms the rule does not differentiate, naming what would be valid.</summary>
+    public static string? ResizeCheck(NodeView node)
+    {
+        var mode = node.String("mode", "nearest");
+        var coordinates = node.String("coordinate_transformation_mode", "half_pixel");
+        if (!ResizeGeometry.Modes.Contains(mode))
+        {
+            return $"Resize mode '{mode}' has no gradient rule; nearest and linear have one";
+        }
+
+        if (!ResizeGeometry.Coordinates.Contains(coordinates))
+        {
+            return $"Resize coordinate_transformation_mode '{coordinates}' has no gradient rule; {string.Join(", ", ResizeGeometry.Coordinates)} have one";
+        }
+
+        if (node.Int("antialias", 0) != 0 && mode == "linear")
+        {
+            return "Resize with antialias = 1 has no gradient rule; export with antialias off";
+        }
+
+        if (node.Opset >= 18 && node.String("keep_aspect_ratio_policy", "stretch") != "stretch")
+        {
+            return "Resize with keep_aspect_ratio_policy other than stretch has no gradient rule";
+        }
+
+        return RuleChecks.ConstantInput(node, 2, "Resize scales") ?? RuleChecks.OnlyInputs(node, 0);
+    }
+
+    // Scales list every axis, or (opset 18 axes) only the named ones; −1 for an axis not named.
+    private static int ScaleIndex(NodeView node, int axis, int rank) =>
+        node.Ints("axes") is { } axes ? Array.IndexOf(axes.Select(a => a < 0 ? a + rank : a).ToArray(), axis) : axis;
+
     /// <summary>y = concat(x₀, x₁, …) along axis.  dxᵢ = dy[…, offsetᵢ : offsetᵢ + dᵢ, …].</summary>
     public static void Concat(GradientContext g)
     {
