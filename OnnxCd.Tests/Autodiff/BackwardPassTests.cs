@@ -134,6 +134,31 @@ public sealed class BackwardPassTests
     }
 
     [Fact]
+    public void MaxPoolIndicesTheModelReads_KeepTheirColumnMajorOrder()
+    {
+        var g = new TestGraph();
+        var x = g.Input("x", [1, 1, 2, 4]);
+        var pooled = g.NodeMulti("MaxPool", [x], 2, Ints("kernel_shape", [2, 2]), Ints("strides", [2, 2]), Int("storage_order", 1));
+        g.Output(pooled[0]);
+        g.Output(pooled[1]);
+        var gradient = Build(g, GradientRequest.Vjp("x", pooled[0]));
+        double[] values = [1, 2, 3, 4, 5, 6, 8, 7];
+
+        using var run = new OrtRun(gradient.Model);
+        var result = run.Run(
+            new Dictionary<string, (double[], long[], DataType)>
+            {
+                ["x"] = (values, [1, 1, 2, 4], DataType.Float),
+                [gradient.CotangentInputs[pooled[0]]] = ([1, 1], [1, 1, 1, 2], DataType.Float),
+            },
+            [pooled[1], gradient.GradientOutputs["x"]]);
+
+        // Maxima 6 at (1,1) and 8 at (1,2): column-major positions h + w·H = 3 and 5, row-major 5 and 6.
+        Assert.Equal([3.0, 5.0], result[pooled[1]].Values);
+        Assert.Equal([0.0, 0, 0, 0, 0, 1, 1, 0], result[gradient.GradientOutputs["x"]].Values);
+    }
+
+    [Fact]
     public void NonFloatInput_IsRefused()
     {
         var g = new TestGraph();

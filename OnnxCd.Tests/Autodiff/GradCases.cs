@@ -204,6 +204,23 @@ internal static class GradCases
         yield return GradCase.Op("MaxPool", [In.Batched(distinct, 2, 3, 6, 6)], [Ints("kernel_shape", [2, 2]), Ints("strides", [2, 2])], tol: Tolerance.Piecewise32);
         yield return GradCase.Op("MaxPool", [In.Batched(distinct, 2, 2, 7, 7)], [Ints("kernel_shape", [3, 3]), Ints("strides", [2, 2]), Ints("pads", [1, 1, 1, 1])], tol: Tolerance.Piecewise32, note: "overlapping");
         yield return GradCase.Op("MaxPool", [In.X(distinct, 1, 2, 6, 6)], [Ints("kernel_shape", [3, 3]), Ints("strides", [2, 2]), Int("ceil_mode", 1)], tol: Tolerance.Piecewise32);
+        foreach (var (kernel, note) in new[] { (2L, "windows apart"), (3L, "overlapping windows") })
+        {
+            // The model reads the column-major Indices itself (H ≠ W, so the two orders differ): the rule converts them.
+            yield return GradCase.Graph(
+                $"MaxPool-17 storage_order 1 with the model's own Indices, {note}",
+                () =>
+                {
+                    var g = new TestGraph();
+                    var x = g.Input("x", [1, 2, 4, 6]);
+                    var pooled = g.NodeMulti("MaxPool", [x], 2, Ints("kernel_shape", [2, kernel]), Ints("strides", [2, 2]), Int("storage_order", 1));
+                    var indices = g.Node("Cast", [pooled[1]], Int("to", (long)DataType.Float));
+                    g.Output(g.Node("Add", [pooled[0], g.Node("Mul", [indices, g.Constant([0], [])])]));
+                    return g;
+                },
+                Tolerance.Piecewise32,
+                ("x", distinct));
+        }
         yield return GradCase.Op("MaxPool", [In.Batched(distinct, 2, 3, 4, 4)], [Ints("kernel_shape", [3, 3]), Ints("strides", [2, 2]), Int("ceil_mode", 1)], tol: Tolerance.Piecewise32, note: "googlenet maxpool3");
         yield return GradCase.Op("MaxPool", [In.X(distinct, 1, 2, 5, 5)], [Ints("kernel_shape", [2, 2]), Ints("strides", [2, 2]), Int("ceil_mode", 1)], tol: Tolerance.Piecewise32, note: "partial windows");
         yield return GradCase.Op("MaxPool", [In.X(distinct, 1, 2, 6, 6)], [Ints("kernel_shape", [2, 2]), Ints("strides", [2, 2])], opset: 12, tol: Tolerance.Piecewise32, note: "no scatter reduction");

@@ -13,7 +13,8 @@ internal static class PoolingRules
     /// that do not overlap (each position has at most one window) take MaxUnpool(dy, Indices), the
     /// same scatter without reduction, which ONNX Runtime runs only on the CPU but several times faster.
     /// The Indices are row-major (storage_order 0, set before differentiation by
-    /// <see cref="Rewrites.RowMajorPoolIndices"/>); after a Relu, <see cref="Rewrites.ReluMaskAtPooledSize"/>
+    /// <see cref="Rewrites.RowMajorPoolIndices"/>, or converted from the column-major Indices a model
+    /// reads itself); after a Relu, <see cref="Rewrites.ReluMaskAtPooledSize"/>
     /// moves the Relu's mask to the pooled size once the backward graph is built.
     /// </summary>
     public static void MaxPool(GradientContext g)
@@ -24,7 +25,9 @@ internal static class PoolingRules
         var window = WindowGeometry.Read(g, ConvolutionRules.Spatial(x), g.Ints("kernel_shape")!);
         var indices = g.Target == ProviderTarget.Cuda && window.Rank > 1
             ? RowMajorIndicesOnCuda(g, x, y, window)
-            : g.ForwardOutput(1, DataType.Int64, y.KnownShape);
+            : g.Int("storage_order", 0) != 0
+                ? RowMajor(e, g.ForwardOutput(1, DataType.Int64, y.KnownShape), ConvolutionRules.Spatial(x))
+                : g.ForwardOutput(1, DataType.Int64, y.KnownShape);
         var dy = g.Dy;
         var dx = g.Target == ProviderTarget.Cpu && UnpoolPads(g, window, x, y) is { } unpoolPads
             ? e.Op("MaxUnpool", [dy, indices, e.ShapeOf(x)], x.ElementType, x.KnownShape, Attributes.Ints("kernel_shape", window.Kernel), Attributes.Ints("strides", window.Strides), Attributes.Ints("pads", unpoolPads))
@@ -48,9 +51,8 @@ internal static class PoolingRules
     /// <summary>
     /// Indices of each window's first maximum in row-major order, computed on CUDA (see
     /// <see cref="ProviderTarget.Cuda"/>): x' = x with its spatial axes reversed, pooled with the
-    /// window reversed too; a flat position r' in x' decodes as c₀ = r' mod S₀, c₁ = (r' div S₀) mod S₁, …
-    /// (x's first spatial axis is the fastest in x') and encodes in x as ((c₀·S₁ + c₁)·S₂ + c₂)…, plus
-    /// the (n, c) plane's offset.
+    /// window reversed too; its flat positions are x's in column-major order (x's first spatial axis is
+    /// the fastest in x'), made row-major by <see cref="RowMajor"/>.
     /// </summary>
     private static TensorRef RowMajorIndicesOnCuda(GradientContext g, TensorRef x, TensorRef y, WindowGeometry window)
     {
@@ -71,7 +73,16 @@ internal static class PoolingRules
         }
 
         var pooled = e.OpMulti("MaxPool", [e.Transpose(x, reverse)], [(x.ElementType, reversedY), (DataType.Int64, reversedY)], [.. attributes]);
-        var flat = e.Transpose(pooled[1], reverse);
+        return RowMajor(e, e.Transpose(pooled[1], reverse), spatial);
+    }
+
+    /// <summary>
+    /// Column-major flat positions (the first spatial axis fastest, as MaxPool's storage_order = 1 gives
+    /// them) made row-major: r' decodes as c₀ = r' mod S₀, c₁ = (r' div S₀) mod S₁, … within the (n, c)
+    /// plane and encodes as ((c₀·S₁ + c₁)·S₂ + c₂)…, plus the plane's offset.
+    /// </summary>
+    private static TensorRef RowMajor(GraphEmitter e, TensorRef flat, long[] spatial)
+    {
         var plane = e.Scalar(spatial.Aggregate(1L, (a, b) => a * b), DataType.Int64);
         var rest = Remainder(e, flat, plane, out var planeOffset);
         TensorRef? position = null;
@@ -98,11 +109,6 @@ internal static class PoolingRules
         if (RuleChecks.StaticBeyondBatch(node, 0) is { } reason)
         {
             return reason;
-        }
-
-        if (node.HasOutput(1) && node.Int("storage_order", 0) != 0)
-        {
-            return "MaxPool already outputs column-major Indices (storage_order = 1); OnnxCd needs row-major indices";
         }
 
         var window = WindowGeometry.Read(node, ConvolutionRules.Spatial(node.Input(0)), node.Ints("kernel_shape")!);
