@@ -3,6 +3,7 @@ using Microsoft.ML.OnnxRuntime;
 using Onnx;
 using OnnxCd.Runtime.Data.Sources;
 using OnnxCd.Runtime.Detection;
+using OnnxCd.Runtime.Distillation;
 using OnnxCd.Runtime.Execution;
 using OnnxCd.Runtime.Graph;
 using DataType = Onnx.TensorProto.Types.DataType;
@@ -192,25 +193,10 @@ public static class CompiledFilter
         l1.AddRange(results[0].GetTensorDataAsSpan<float>().ToArray().Select(v => (double)v));
         if (predicted is not null)
         {
-            var logits = results[1].GetTensorDataAsSpan<float>();
-            var classes = logits.Length / seeds.Length;
-            for (var i = 0; i < seeds.Length; i++)
-            {
-                predicted.Add(ArgMax(logits.Slice(i * classes, classes)));
-            }
+            var classes = new long[seeds.Length];
+            PredictedClasses.ArgMax(results[1].GetTensorDataAsSpan<float>(), (int)results[1].GetTensorTypeAndShape().Shape[1], classes, 0, seeds.Length);
+            predicted.AddRange(classes);
         }
-    }
-
-    /// <summary>The index of the first largest value, as ONNX's ArgMax (select_last_index 0) gives it.</summary>
-    private static long ArgMax(ReadOnlySpan<float> row)
-    {
-        var best = 0;
-        for (var k = 1; k < row.Length; k++)
-        {
-            best = row[k] > row[best] ? k : best;
-        }
-
-        return best;
     }
 
     /// <summary>The smallest float32 at or above <paramref name="value"/>.</summary>

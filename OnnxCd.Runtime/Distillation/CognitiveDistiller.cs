@@ -168,32 +168,13 @@ public sealed class CognitiveDistiller : IDisposable
         {
             using var results = _reference.Run(runOptions, [names.Image], [loop.ImageValue], [names.Target, names.Logits]);
             results[0].GetTensorDataAsSpan<float>().CopyTo(loop.Targets);
-            ArgMax(results[1].GetTensorDataAsSpan<float>(), (int)results[1].GetTensorTypeAndShape().Shape[1], predicted!, start, count);
+            PredictedClasses.ArgMax(results[1].GetTensorDataAsSpan<float>(), (int)results[1].GetTensorTypeAndShape().Shape[1], predicted!, start, count);
             return;
         }
 
         if (predicted is not null)
         {
-            ArgMax(loop.Targets, (int)Graphs.TargetShape[1], predicted, start, count);
-        }
-    }
-
-    /// <summary>The index of the largest value of each of the first <paramref name="count"/> rows of <paramref name="width"/> values.</summary>
-    private static void ArgMax(ReadOnlySpan<float> rows, int width, long[] destination, long start, int count)
-    {
-        for (var i = 0; i < count; i++)
-        {
-            var row = rows.Slice(i * width, width);
-            var best = 0;
-            for (var k = 1; k < width; k++)
-            {
-                if (row[k] > row[best])
-                {
-                    best = k;
-                }
-            }
-
-            destination[start + i] = best;
+            PredictedClasses.ArgMax(loop.Targets, (int)Graphs.TargetShape[1], predicted, start, count);
         }
     }
 
