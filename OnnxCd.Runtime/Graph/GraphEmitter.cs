@@ -250,11 +250,21 @@ internal sealed class GraphEmitter
         : Op("Squeeze", [x], x.ElementType, outShape, Attributes.Ints("axes", axes));
 
     /// <summary>ReduceSum over <paramref name="axes"/> (must be non-empty: an empty list would reduce every axis).</summary>
-    public TensorRef ReduceSum(TensorRef x, long[] axes, bool keepDims)
+    public TensorRef ReduceSum(TensorRef x, long[] axes, bool keepDims) => Reduce("ReduceSum", x, axes, keepDims);
+
+    /// <summary>The first opset at which reduction <paramref name="opType"/> takes its axes as an input (an attribute before): 13 for ReduceSum, 18 for the others.</summary>
+    public static long ReduceAxesInputOpset(string opType) => opType == "ReduceSum" ? 13 : 18;
+
+    /// <summary>
+    /// The reduction <paramref name="opType"/> (ReduceSum, ReduceProd, …) over <paramref name="axes"/>, which
+    /// must be non-empty (an empty list would reduce every axis), with the axes in the form of the opset
+    /// (<see cref="ReduceAxesInputOpset"/>).
+    /// </summary>
+    public TensorRef Reduce(string opType, TensorRef x, long[] axes, bool keepDims)
     {
         if (axes.Length == 0)
         {
-            throw new ArgumentException("ReduceSum with no axes reduces every axis; pass the axes explicitly.", nameof(axes));
+            throw new ArgumentException($"{opType} with no axes reduces every axis; pass the axes explicitly.", nameof(axes));
         }
 
         TensorShape? shape = null;
@@ -266,9 +276,10 @@ internal sealed class GraphEmitter
                 .Select(i => reduced.Contains(i) ? 1 : x.Shape[i]));
         }
 
-        return Opset >= 13
-            ? Op("ReduceSum", [x, Ints(axes)], x.ElementType, shape, Attributes.Int("keepdims", keepDims ? 1 : 0))
-            : Op("ReduceSum", [x], x.ElementType, shape, Attributes.Ints("axes", axes), Attributes.Int("keepdims", keepDims ? 1 : 0));
+        var keep = Attributes.Int("keepdims", keepDims ? 1 : 0);
+        return Opset >= ReduceAxesInputOpset(opType)
+            ? Op(opType, [x, Ints(axes)], x.ElementType, shape, keep)
+            : Op(opType, [x], x.ElementType, shape, Attributes.Ints("axes", axes), keep);
     }
 
     // ---- linear algebra and scatter -----------------------------------------------------------

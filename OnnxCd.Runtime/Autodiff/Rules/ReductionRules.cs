@@ -71,10 +71,7 @@ internal static class ReductionRules
         var zero = g.Scalar(0, x);
         var isZero = e.Equal(x, zero);
         var nonZero = e.Where(isZero, g.Scalar(1, x), x);
-        var keptShape = new TensorShape(x.KnownShape.Dims.Select((d, i) => axes.Contains(i) ? 1L : d));
-        var product = e.Opset >= 18
-            ? e.Op("ReduceProd", [nonZero, e.Ints(axes)], x.ElementType, keptShape, Attributes.Int("keepdims", 1))
-            : e.Op("ReduceProd", [nonZero], x.ElementType, keptShape, Attributes.Ints("axes", axes), Attributes.Int("keepdims", 1));
+        var product = e.Reduce("ReduceProd", nonZero, axes, keepDims: true);
         var zeros = e.ReduceSum(e.Cast(isZero, x.ElementType), axes, keepDims: true);
         var atZero = e.Where(e.Equal(zeros, g.Scalar(1, x)), product, zero);
         var elsewhere = e.Where(e.Equal(zeros, zero), e.Div(product, nonZero), zero);
@@ -120,7 +117,7 @@ internal static class ReductionRules
 
     public static string? ReduceCheck(NodeView node)
     {
-        var axisInput = node.Node.OpType == "ReduceSum" ? 13 : 18;
+        var axisInput = GraphEmitter.ReduceAxesInputOpset(node.Node.OpType);
         return node.Opset >= axisInput ? RuleChecks.ConstantInput(node, 1, "Reduction axes") : null;
     }
 
@@ -157,7 +154,7 @@ internal static class ReductionRules
     /// <summary>The reduced axes, normalised; null when the node reduces nothing (empty axes with noop_with_empty_axes = 1).</summary>
     private static long[]? ReducedAxes(NodeView node, int rank)
     {
-        var axisInput = node.Node.OpType == "ReduceSum" ? 13 : 18;
+        var axisInput = GraphEmitter.ReduceAxesInputOpset(node.Node.OpType);
         var axes = node.Opset >= axisInput ? node.ConstantInts(1) : node.Ints("axes");
         if (axes is null || axes.Length == 0)
         {
