@@ -17,13 +17,19 @@ internal static class ShapeRules
     {
         var rank = g.Input(0).Rank;
         var perm = g.Ints("perm") ?? Enumerable.Range(0, rank).Reverse().Select(a => (long)a).ToArray();
-        var inverse = new long[rank];
-        for (var i = 0; i < rank; i++)
+        g.SetInputGrad(0, g.E.Transpose(g.Dy, Inverse(perm)));
+    }
+
+    /// <summary>perm⁻¹: inverse[perm[i]] = i.</summary>
+    private static long[] Inverse(long[] perm)
+    {
+        var inverse = new long[perm.Length];
+        for (var i = 0; i < perm.Length; i++)
         {
             inverse[perm[i]] = i;
         }
 
-        g.SetInputGrad(0, g.E.Transpose(g.Dy, inverse));
+        return inverse;
     }
 
     /// <summary>y = SpaceToDepth(x, b): each b×b block becomes b² channels, block offset first.  dx = DepthToSpace(dy, b, DCR), its inverse.</summary>
@@ -67,8 +73,8 @@ internal static class ShapeRules
         var coordinates = g.String("coordinate_transformation_mode", "half_pixel");
         var nearestMode = g.String("nearest_mode", "round_prefer_floor");
         var dx = g.Dy;
-        var shape = outShape;
-        for (var d = inShape.Rank - 1; d >= 0; d--)
+        var last = inShape.Rank - 1;
+        for (var d = last; d >= 0; d--)
         {
             long inSize = inShape[d], outSize = outShape[d];
             var index = ScaleIndex(g, d, inShape.Rank);
@@ -79,18 +85,10 @@ internal static class ShapeRules
             }
 
             var matrix = g.E.Constant(ResizeGeometry.Matrix(mode, coordinates, nearestMode, scale, inSize, outSize), [outSize, inSize], x.ElementType);
-            var perm = Enumerable.Range(0, shape.Rank).Where(a => a != d).Append(d).Select(a => (long)a).ToArray();
-            var inverse = new long[perm.Length];
-            for (var i = 0; i < perm.Length; i++)
-            {
-                inverse[perm[i]] = i;
-            }
-
-            var moved = d == shape.Rank - 1 ? dx : g.E.Transpose(dx, perm);
-            var contractedShape = new TensorShape([.. moved.KnownShape.Dims.Take(shape.Rank - 1), inSize]);
-            var contracted = g.E.MatMul(moved, matrix, contractedShape);
-            shape = new TensorShape(shape.Dims.Select((v, a) => a == d ? inSize : v));
-            dx = d == shape.Rank - 1 ? contracted : g.E.Transpose(contracted, inverse);
+            var perm = Enumerable.Range(0, last + 1).Where(a => a != d).Append(d).Select(a => (long)a).ToArray();
+            var moved = d == last ? dx : g.E.Transpose(dx, perm);
+            var contracted = g.E.MatMul(moved, matrix, new TensorShape([.. moved.KnownShape.Dims.Take(last), inSize]));
+            dx = d == last ? contracted : g.E.Transpose(contracted, Inverse(perm));
         }
 
         g.SetInputGrad(0, dx);
