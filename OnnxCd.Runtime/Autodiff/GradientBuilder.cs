@@ -63,7 +63,6 @@ public static class GradientBuilder
             seeds[loss] = emitter.Constant([1.0], info.Shape.ToArray(), info.ElementType);
         }
 
-        RowMajorPoolIndices.Apply(path);
         var backward = new BackwardPass(index, shapes, path, emitter, modelOpset, request.Target);
         var grads = backward.Run(seeds, request.Wrt);
         var gradientOutputs = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -12,9 +12,7 @@ internal static class PoolingRules
     /// Overlapping windows that share a maximum add up, as in PyTorch. For the CPU provider, windows
     /// that do not overlap (each position has at most one window) take MaxUnpool(dy, Indices), the
     /// same scatter without reduction, which ONNX Runtime runs only on the CPU but several times faster.
-    /// The Indices are row-major (storage_order 0, set before differentiation by
-    /// <see cref="Rewrites.RowMajorPoolIndices"/>, or converted from the column-major Indices a model
-    /// reads itself); after a Relu, <see cref="Rewrites.ReluMaskAtPooledSize"/>
+    /// The Indices are row-major (<see cref="OwnIndices"/>); after a Relu, <see cref="Rewrites.ReluMaskAtPooledSize"/>
     /// moves the Relu's mask to the pooled size once the backward graph is built.
     /// </summary>
     public static void MaxPool(GradientContext g)
@@ -25,14 +23,28 @@ internal static class PoolingRules
         var window = WindowGeometry.Read(g, ConvolutionRules.Spatial(x), g.Ints("kernel_shape")!);
         var indices = g.Target == ProviderTarget.Cuda && window.Rank > 1
             ? RowMajorIndicesOnCuda(g, x, y, window)
-            : g.Int("storage_order", 0) != 0
-                ? RowMajor(e, g.ForwardOutput(1, DataType.Int64, y.KnownShape), ConvolutionRules.Spatial(x))
-                : g.ForwardOutput(1, DataType.Int64, y.KnownShape);
+            : OwnIndices(g, x, y);
         var dy = g.Dy;
         var dx = g.Target == ProviderTarget.Cpu && UnpoolPads(g, window, x, y) is { } unpoolPads
             ? e.Op("MaxUnpool", [dy, indices, e.ShapeOf(x)], x.ElementType, x.KnownShape, Attributes.Ints("kernel_shape", window.Kernel), Attributes.Ints("strides", window.Strides), Attributes.Ints("pads", unpoolPads))
             : ScatterToArgmax(g, dy, indices, x, window.Overlaps);
         g.SetInputGrad(0, dx);
+    }
+
+    /// <summary>
+    /// The node's own Indices, row-major. Where the model does not read them, the node is made to give
+    /// them so (storage_order = 0: only the Indices depend on it, the pooled values do not); Indices the
+    /// model reads keep their order, the model's meaning, and column-major ones are converted.
+    /// </summary>
+    private static TensorRef OwnIndices(GradientContext g, TensorRef x, TensorRef y)
+    {
+        if (!g.HasOutput(1) && Attributes.Find(g.Node, "storage_order") is { } storageOrder)
+        {
+            storageOrder.I = 0;
+        }
+
+        var indices = g.ForwardOutput(1, DataType.Int64, y.KnownShape);
+        return g.Int("storage_order", 0) != 0 ? RowMajor(g.E, indices, ConvolutionRules.Spatial(x)) : indices;
     }
 
     /// <summary>dx = zeros of x's shape with dy added at the flat positions in <paramref name="indices"/>.</summary>
