@@ -89,7 +89,7 @@ internal static class CompileCommand
         var noise = o.NoiseInput ? CompiledNoise.Input : CompiledNoise.Seeds;
         var compiled = CdCompiler.Compile(model, options, dims, noise, sha256, target, OptionParsing.ProbeMemory(o));
         FilterRule? filter = null;
-        if (o.Reference is { } reference)
+        if (o.Reference is not null)
         {
             filter = Learn(o, compiled, Scanner.ImageSpecOf(model, OptionParsing.InputSize(o.InputSize)), ScanSettings.DefaultSuspicion(options.Mode), log);
             compiled = CompiledFilter.AddFlag(compiled, filter);

@@ -40,7 +40,7 @@ public static class CompiledFilter
     /// <param name="progress">Called after each batch with the samples done and the total.</param>
     /// <exception cref="ArgumentException">The compiled model takes noise instead of seeds.</exception>
     /// <exception cref="ModelException">Class-relative suspicion on a compiled model without logits.</exception>
-    /// <exception cref="SettingException">The reference has fewer than 2 readable samples.</exception>
+    /// <exception cref="SettingException">The reference has fewer than 2 readable samples (<see cref="ThresholdRule.ComputeOnReference"/>).</exception>
     public static FilterRule Learn(OnnxModel compiled, DatasetSource reference, string referenceName, ThresholdRule rule, SuspicionKind suspicion, ExecutionOptions execution, int batchSize, Action<long, long>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(compiled);
@@ -61,11 +61,6 @@ public static class CompiledFilter
 
         var image = ValueInfos.DeclaredShape(graph.Input.First(i => i.Name == CompiledNames.Images));
         var (l1, predicted, unreadable) = Distil(compiled, reference, [image[1], image[2], image[3]], classes is not null, execution, batchSize, progress);
-        if (l1.Count < 2)
-        {
-            throw new SettingException($"A threshold learned from a clean reference set ({Setting.Reference}) needs at least 2 readable samples; '{referenceName}' has {l1.Count}.");
-        }
-
         var described = $"{referenceName} ({reference.Description})";
         var scores = Suspicion.Compute(suspicion, l1, predicted);
         var threshold = rule.ComputeOnReference(scores);

@@ -35,20 +35,8 @@ public sealed record ThresholdRule(ThresholdKind Kind, double Parameter)
     /// clean reference set's for <see cref="ThresholdKind.Reference"/>): mean + k·std, median + k·MAD,
     /// the (1 − q)-quantile (so q is the share flagged), or the reference's mean + k·std.
     /// </summary>
-    public Threshold Compute(IReadOnlyList<double> suspicion, IReadOnlyList<double>? reference = null)
-    {
-        if (Kind != ThresholdKind.Reference)
-        {
-            return Over(suspicion, "scanned");
-        }
-
-        if (reference is null || reference.Count < 2)
-        {
-            throw new SettingException($"The reference rule needs the scores of a clean reference set ({Setting.Reference}) with at least 2 readable samples.");
-        }
-
-        return Over(reference, "clean reference");
-    }
+    public Threshold Compute(IReadOnlyList<double> suspicion, IReadOnlyList<double>? reference = null) =>
+        Kind != ThresholdKind.Reference ? Over(suspicion, "scanned") : ComputeOnReference(reference ?? []);
 
     /// <summary>
     /// The threshold from a clean reference set's suspicion scores alone, for a decision made one sample
@@ -60,7 +48,7 @@ public sealed record ThresholdRule(ThresholdKind Kind, double Parameter)
         ArgumentNullException.ThrowIfNull(reference);
         if (reference.Count < 2)
         {
-            throw new SettingException($"A threshold learned from a clean reference set ({Setting.Reference}) needs at least 2 readable samples; it has {reference.Count}.");
+            throw new SettingException($"A threshold learned from a clean reference set ({Setting.Reference}) needs the scores of at least 2 readable samples; it has {reference.Count}.");
         }
 
         return Over(reference, "clean reference");
