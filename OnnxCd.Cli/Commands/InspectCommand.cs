@@ -47,6 +47,10 @@ internal static class InspectCommand
         Line("Model", r.Path);
         Line("SHA-256", r.Sha256);
         Line("Format", $"IR {r.IrVersion}, opset {r.Opset}" + (r.GradientOpset is { } g ? $" (gradient graph at opset {g})" : string.Empty) + (r.Producer.Length > 0 ? $", from {r.Producer}" : string.Empty));
+        for (var i = 0; i < r.LiftChanges.Count; i++)
+        {
+            Line(i == 0 ? "Lifted to 17" : string.Empty, r.LiftChanges[i]);
+        }
         foreach (var (label, tensors) in new[] { ("Inputs", r.Inputs), ("Outputs", r.Outputs) })
         {
             for (var i = 0; i < tensors.Count; i++)

@@ -14,17 +14,15 @@ internal sealed class BackwardPass
     private readonly TensorShapes _shapes;
     private readonly GraphPath _path;
     private readonly GraphEmitter _emitter;
-    private readonly long _opset;
     private readonly ProviderTarget _target;
     private readonly Dictionary<string, List<TensorRef>> _contributions = new(StringComparer.Ordinal);
 
-    public BackwardPass(GraphIndex index, TensorShapes shapes, GraphPath path, GraphEmitter emitter, long opset, ProviderTarget target)
+    public BackwardPass(GraphIndex index, TensorShapes shapes, GraphPath path, GraphEmitter emitter, ProviderTarget target)
     {
         _index = index;
         _shapes = shapes;
         _path = path;
         _emitter = emitter;
-        _opset = opset;
         _target = target;
     }
 
@@ -46,7 +44,7 @@ internal sealed class BackwardPass
 
             GradientRules.TryGet(node.Domain, node.OpType, out var rule);
             _emitter.Scope = GraphIndex.NodeLabel(node) + "_Grad/";
-            var context = new GradientContext(node, _index, _shapes, _path, _opset, _emitter, outputGrads, _target);
+            var context = new GradientContext(node, _index, _shapes, _path, _emitter, outputGrads, _target);
             rule!.Emit(context);
             if (rule.CarriesGradient)
             {

@@ -27,19 +27,17 @@ public static class GradientBuilder
         var graph = proto.Graph;
         CheckRequest(model, request, shapes);
 
-        var modelOpset = model.Opset;
-        var emitOpset = OpsetPolicy.For(proto, modelOpset, model.Description);
+        var opset = model.Opset;
         var index = new GraphIndex(graph);
         var path = GraphPath.Between(index, shapes, request.Wrt, request.Seeds);
-        var errors = Validate(path, index, shapes, modelOpset, emitOpset);
+        var errors = Validate(path, index, shapes, opset);
         if (errors.Count > 0)
         {
             throw new GradientNotSupportedException(model.Description, string.Join(", ", request.Wrt), string.Join(", ", request.Seeds), errors);
         }
 
-        OpsetPolicy.Apply(proto, emitOpset);
         var nodesBefore = graph.Node.Count;
-        var emitter = new GraphEmitter(graph, emitOpset);
+        var emitter = new GraphEmitter(graph, opset);
         var batchSymbol = ValueInfos.BatchSymbol(graph);
         foreach (var output in graph.Output.Where(o => o.Type is null && shapes.Find(o.Name) is not null).ToList())
         {
@@ -63,7 +61,7 @@ public static class GradientBuilder
             seeds[loss] = emitter.Constant([1.0], info.Shape.ToArray(), info.ElementType);
         }
 
-        var backward = new BackwardPass(index, shapes, path, emitter, modelOpset, request.Target);
+        var backward = new BackwardPass(index, shapes, path, emitter, request.Target);
         var grads = backward.Run(seeds, request.Wrt);
         var gradientOutputs = new Dictionary<string, string>(StringComparer.Ordinal);
         emitter.Scope = "OnnxCd/";
@@ -79,7 +77,7 @@ public static class GradientBuilder
 
         ReluMaskAtPooledSize.Apply(graph, index, path, backward.Cotangents(), emitter, shapes);
         var result = OnnxModel.Wrap(proto, model.Description + " (gradient)");
-        return new GradientModel(result, cotangentInputs, gradientOutputs, emitOpset, graph.Node.Count - nodesBefore);
+        return new GradientModel(result, cotangentInputs, gradientOutputs, opset, graph.Node.Count - nodesBefore);
     }
 
     /// <summary>Every node between the request's inputs and outputs that cannot be differentiated (empty when all can).</summary>
@@ -91,14 +89,14 @@ public static class GradientBuilder
         CheckRequest(model, request, shapes);
         var index = new GraphIndex(model.Proto.Graph);
         var path = GraphPath.Between(index, shapes, request.Wrt, request.Seeds);
-        return Validate(path, index, shapes, model.Opset, OpsetPolicy.For(model.Proto, model.Opset, model.Description));
+        return Validate(path, index, shapes, model.Opset);
     }
 
-    private static IReadOnlyList<GraphValidationError> Validate(GraphPath path, GraphIndex index, TensorShapes shapes, long opset, long emitOpset) =>
-        DifferentiabilityValidator.Validate(path.Nodes, _ => opset, node => WhyNot(node, index, shapes, path, opset, emitOpset));
+    private static IReadOnlyList<GraphValidationError> Validate(GraphPath path, GraphIndex index, TensorShapes shapes, long opset) =>
+        DifferentiabilityValidator.Validate(path.Nodes, _ => opset, node => WhyNot(node, index, shapes, path, opset));
 
     /// <summary>Why a node on the path cannot be differentiated, or null when it can.</summary>
-    private static string? WhyNot(NodeProto node, GraphIndex index, TensorShapes shapes, GraphPath path, long opset, long emitOpset)
+    private static string? WhyNot(NodeProto node, GraphIndex index, TensorShapes shapes, GraphPath path, long opset)
     {
         if (!GradientRules.TryGet(node.Domain, node.OpType, out var rule))
         {
@@ -112,7 +110,7 @@ public static class GradientBuilder
 
         try
         {
-            return rule.Check(new NodeView(node, index, shapes, path, opset, emitOpset));
+            return rule.Check(new NodeView(node, index, shapes, path, opset));
         }
         catch (ModelException e)
         {

@@ -15,8 +15,8 @@ internal sealed class GradientContext : NodeView
     private readonly TensorRef?[] _outputGrads;
     private readonly Dictionary<int, List<TensorRef>> _inputGrads = [];
 
-    public GradientContext(NodeProto node, GraphIndex index, TensorShapes shapes, GraphPath path, long opset, GraphEmitter emitter, TensorRef?[] outputGrads, ProviderTarget target)
-        : base(node, index, shapes, path, opset, emitter.Opset)
+    public GradientContext(NodeProto node, GraphIndex index, TensorShapes shapes, GraphPath path, GraphEmitter emitter, TensorRef?[] outputGrads, ProviderTarget target)
+        : base(node, index, shapes, path, emitter.Opset)
     {
         E = emitter;
         Target = target;

@@ -13,14 +13,13 @@ internal class NodeView
     private readonly TensorShapes _shapes;
     private readonly GraphPath _path;
 
-    public NodeView(NodeProto node, GraphIndex index, TensorShapes shapes, GraphPath path, long opset, long emitOpset)
+    public NodeView(NodeProto node, GraphIndex index, TensorShapes shapes, GraphPath path, long opset)
     {
         Node = node;
         _index = index;
         _shapes = shapes;
         _path = path;
         Opset = opset;
-        EmitOpset = emitOpset;
     }
 
     public NodeProto Node { get; }
@@ -28,11 +27,8 @@ internal class NodeView
     /// <summary>The node's name for messages and emitted-node prefixes.</summary>
     public string Label => GraphIndex.NodeLabel(Node);
 
-    /// <summary>The opset version the forward node was written for.</summary>
+    /// <summary>The opset of the model (17 or newer: older models are lifted when loaded), which its nodes and the gradient's are written for.</summary>
     public long Opset { get; }
-
-    /// <summary>The opset the gradient graph is written at (the model's, or 17 for models at 13–16).</summary>
-    public long EmitOpset { get; }
 
     public int InputCount => Node.Input.Count;
 

@@ -241,13 +241,9 @@ internal sealed class GraphEmitter
     public TensorRef Concat(IReadOnlyList<TensorRef> parts, long axis, TensorShape? outShape) =>
         Op("Concat", parts, parts[0].ElementType, outShape, Attributes.Int("axis", axis));
 
-    public TensorRef Unsqueeze(TensorRef x, long[] axes, TensorShape? outShape) => Opset >= 13
-        ? Op("Unsqueeze", [x, Ints(axes)], x.ElementType, outShape)
-        : Op("Unsqueeze", [x], x.ElementType, outShape, Attributes.Ints("axes", axes));
+    public TensorRef Unsqueeze(TensorRef x, long[] axes, TensorShape? outShape) => Op("Unsqueeze", [x, Ints(axes)], x.ElementType, outShape);
 
-    public TensorRef Squeeze(TensorRef x, long[] axes, TensorShape? outShape) => Opset >= 13
-        ? Op("Squeeze", [x, Ints(axes)], x.ElementType, outShape)
-        : Op("Squeeze", [x], x.ElementType, outShape, Attributes.Ints("axes", axes));
+    public TensorRef Squeeze(TensorRef x, long[] axes, TensorShape? outShape) => Op("Squeeze", [x, Ints(axes)], x.ElementType, outShape);
 
     /// <summary>ReduceSum over <paramref name="axes"/> (must be non-empty: an empty list would reduce every axis).</summary>
     public TensorRef ReduceSum(TensorRef x, long[] axes, bool keepDims) => Reduce("ReduceSum", x, axes, keepDims);

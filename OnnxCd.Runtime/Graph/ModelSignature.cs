@@ -28,7 +28,7 @@ public sealed class ModelSignature
 
     /// <summary>The BatchNormalization nodes in training mode (see <see cref="IsTrainingBatchNorm"/>), as node labels.</summary>
     public IReadOnlyList<string> TrainingModeBatchNorms =>
-        Model.Proto.Graph.Node.Where(n => IsTrainingBatchNorm(n, Model.Opset)).Select(GraphIndex.NodeLabel).ToList();
+        Model.Proto.Graph.Node.Where(IsTrainingBatchNorm).Select(GraphIndex.NodeLabel).ToList();
 
     internal IReadOnlyList<ValueInfoProto> Inputs { get; }
 
@@ -41,14 +41,13 @@ public sealed class ModelSignature
 
     /// <summary>
     /// Whether a BatchNormalization node computes with batch statistics, which ties each sample's
-    /// result to the rest of its batch: training_mode = 1 (opset 14+), or before opset 14 any of the
-    /// optional running-statistics outputs in use (those exist only in training).
+    /// result to the rest of its batch: training_mode = 1 (models before opset 14 said it by using the
+    /// statistics outputs, which their lift to opset 17 writes as training_mode).
     /// </summary>
-    public static bool IsTrainingBatchNorm(NodeProto node, long opset)
+    public static bool IsTrainingBatchNorm(NodeProto node)
     {
         ArgumentNullException.ThrowIfNull(node);
-        return node.OpType == "BatchNormalization"
-            && (Attributes.GetInt(node, "training_mode", 0) != 0 || (opset < 14 && node.Output.Skip(1).Any(o => o.Length > 0)));
+        return node.OpType == "BatchNormalization" && Attributes.GetInt(node, "training_mode", 0) != 0;
     }
 
     /// <summary>Whether the input's first axis is symbolic (or unknown): the batch axis, which callers may size.</summary>

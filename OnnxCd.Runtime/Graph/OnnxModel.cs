@@ -1,26 +1,36 @@
 using Google.Protobuf;
 using Onnx;
+using OnnxCd.Runtime.Graph.Opsets;
 
 namespace OnnxCd.Runtime.Graph;
 
 /// <summary>
 /// An ONNX model held in memory: loading with clear errors, external data inlined, initializers
-/// removed from the graph inputs, and saving. Transforms in OnnxCd never mutate an instance they
+/// removed from the graph inputs, models older than opset 17 lifted to it (<see cref="SourceOpset"/>
+/// keeps what the file declared), and saving. Transforms in OnnxCd never mutate an instance they
 /// are given; they work on a <see cref="Clone"/>.
 /// </summary>
 public sealed class OnnxModel
 {
-    private OnnxModel(ModelProto proto, string description)
+    private OnnxModel(ModelProto proto, string description, long? sourceOpset = null, IReadOnlyList<string>? liftChanges = null)
     {
         Proto = proto;
         Description = description;
+        SourceOpset = sourceOpset ?? Opset;
+        LiftChanges = liftChanges ?? [];
     }
 
     /// <summary>Where the model came from (its path, or a description for in-memory models).</summary>
     public string Description { get; }
 
-    /// <summary>The opset version of the default ONNX domain.</summary>
+    /// <summary>The opset version of the default ONNX domain (17 or newer: older models are lifted when loaded).</summary>
     public long Opset => OpsetOf(Proto, Description);
+
+    /// <summary>The default-domain opset the file declared, before any lift.</summary>
+    public long SourceOpset { get; }
+
+    /// <summary>What the lift from <see cref="SourceOpset"/> translated, one line per kind of node; empty when nothing was.</summary>
+    public IReadOnlyList<string> LiftChanges { get; }
 
     /// <summary>The names of the graph inputs that are not initializers (what a caller feeds).</summary>
     public IReadOnlyList<string> InputNames => Proto.Graph.Input.Select(i => i.Name).ToArray();
@@ -79,7 +89,7 @@ public sealed class OnnxModel
     }
 
     /// <summary>A deep copy that can be edited without touching this model.</summary>
-    public OnnxModel Clone() => new(Proto.Clone(), Description);
+    public OnnxModel Clone() => new(Proto.Clone(), Description, SourceOpset, LiftChanges);
 
     internal static OnnxModel Wrap(ModelProto proto, string description) => new(proto, description);
 
@@ -114,8 +124,8 @@ public sealed class OnnxModel
         }
 
         proto.Graph.RemoveInitializersFromInputs();
-        var model = new OnnxModel(proto, description);
-        _ = model.Opset;
-        return model;
+        var sourceOpset = OpsetOf(proto, description);
+        var changes = OpsetLift.Apply(proto, description);
+        return new OnnxModel(proto, description, sourceOpset, changes);
     }
 }

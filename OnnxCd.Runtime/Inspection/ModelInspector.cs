@@ -40,7 +40,8 @@ public static class ModelInspector
             Path = path,
             Sha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))),
             IrVersion = model.Proto.IrVersion,
-            Opset = model.Opset,
+            Opset = model.SourceOpset,
+            LiftChanges = model.LiftChanges,
             Producer = $"{model.Proto.ProducerName} {model.Proto.ProducerVersion}".Trim(),
             Inputs = graph.Input.Select(i => Summarise(i, shapes)).ToList(),
             Outputs = graph.Output.Select(o => Summarise(o, shapes)).ToList(),
@@ -102,15 +103,7 @@ public static class ModelInspector
             return [new GraphValidationError("(model)", "-", model.Opset, "the model needs a float input and a float output to be differentiated")];
         }
 
-        try
-        {
-            gradientOpset = OpsetPolicy.For(model.Proto, model.Opset, model.Description);
-        }
-        catch (ModelException e)
-        {
-            return [new GraphValidationError("(model)", "-", model.Opset, e.Message)];
-        }
-
+        gradientOpset = model.Opset;
         return GradientBuilder.Validate(model, new GradientRequest { Wrt = [input], Cotangents = outputs }, shapes);
     }
 

@@ -16,8 +16,11 @@ public sealed record ModelReport
     /// <summary>The ONNX IR version.</summary>
     public required long IrVersion { get; init; }
 
-    /// <summary>The default-domain opset.</summary>
+    /// <summary>The default-domain opset the file declares.</summary>
     public required long Opset { get; init; }
+
+    /// <summary>What lifting the model to opset 17 translated (one line per kind of node); empty when the file is at 17 or newer, or nothing changed form.</summary>
+    public IReadOnlyList<string> LiftChanges { get; init; } = [];
 
     /// <summary>The opset OnnxCd writes the gradient graph at.</summary>
     public long? GradientOpset { get; init; }

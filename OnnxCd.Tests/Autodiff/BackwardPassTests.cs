@@ -214,15 +214,25 @@ public sealed class BackwardPassTests
     }
 
     [Fact]
-    public void Opset10Model_IsRefusedWithTheOpsetToUse()
+    public void Opset7Model_IsLiftedAndWrittenAtOpset17()
     {
-        var g = new TestGraph(10);
+        var g = new TestGraph(7);
         g.Output(g.Node("Relu", [g.Input("x", [2, 3])]));
-        var model = g.Build();
+        var gradient = Build(g, GradientRequest.Vjp("x", g.Build().OutputNames[0]));
 
-        var error = Assert.Throws<ModelException>(() => GradientBuilder.Build(model, GradientRequest.Vjp("x", model.OutputNames[0]), ModelProbe.Run(model, g.InputDims)));
+        Assert.Equal(7, g.Build().SourceOpset);
+        Assert.Equal(17, gradient.Opset);
+    }
 
-        Assert.Contains("opset 10", error.Message, StringComparison.Ordinal);
+    [Fact]
+    public void Opset6Model_IsRefusedWithTheOpsetToUse()
+    {
+        var g = new TestGraph(6);
+        g.Output(g.Node("Relu", [g.Input("x", [2, 3])]));
+
+        var error = Assert.Throws<ModelException>(g.Build);
+
+        Assert.Contains("opset 6", error.Message, StringComparison.Ordinal);
         Assert.Contains("opset_version=17", error.Message, StringComparison.Ordinal);
     }
 

@@ -185,17 +185,10 @@ internal static class ActivationRules
         g.SetInputGrad(0, g.E.Sub(g.Dy, g.E.Mul(g.E.Exp(y), sum)));
     }
 
-    /// <summary>Opset 13 made Softmax act on one axis (default −1); before, the input was coerced to 2-D at axis (default 1).</summary>
+    /// <summary>The one axis Softmax acts on (default −1; older models' 2-D coercion is spelled out when they are lifted to opset 17).</summary>
     private static long[] SoftmaxAxes(NodeView node, int rank)
     {
-        if (node.Opset >= 13)
-        {
-            var axis = node.Int("axis", -1);
-            return [axis < 0 ? axis + rank : axis];
-        }
-
-        var first = node.Int("axis", 1);
-        first = first < 0 ? first + rank : first;
-        return Enumerable.Range((int)first, rank - (int)first).Select(a => (long)a).ToArray();
+        var axis = node.Int("axis", -1);
+        return [axis < 0 ? axis + rank : axis];
     }
 }

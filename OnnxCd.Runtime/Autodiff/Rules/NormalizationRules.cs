@@ -21,7 +21,7 @@ internal static class NormalizationRules
         g.SetInputGrad(0, g.E.Mul(g.Dy, perChannel));
     }
 
-    public static string? BatchNormalizationCheck(NodeView node) => ModelSignature.IsTrainingBatchNorm(node.Node, node.Opset)
+    public static string? BatchNormalizationCheck(NodeView node) => ModelSignature.IsTrainingBatchNorm(node.Node)
         ? "BatchNormalization is in training mode (batch statistics); export the model in eval mode (model.eval())"
         : RuleChecks.OnlyInputs(node, 0) ?? (node.Input(0).KnownShape is { Rank: >= 2 } s && !s.IsDynamic(1) ? null : "the channel axis (1) of the input must have a fixed size");
 

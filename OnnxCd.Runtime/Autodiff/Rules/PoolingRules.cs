@@ -123,22 +123,18 @@ internal static class PoolingRules
             return reason;
         }
 
-        var window = WindowGeometry.Read(node, ConvolutionRules.Spatial(node.Input(0)), node.Ints("kernel_shape")!);
-        return node.EmitOpset < 16 && window.Overlaps
-            ? "overlapping MaxPool windows need ScatterElements with reduction 'add' (opset 16 or newer); re-export the model at opset 17"
-            : null;
+        return null;
     }
 
     /// <summary>
     /// The pads for a MaxUnpool that writes into x's shape, or null where MaxUnpool cannot stand in for
-    /// the scatter: windows overlap, the type is not float32 (its only CPU kernel), or the opset is
-    /// below 11. MaxUnpool only checks that x is at least its inferred size (n_out − 1)·s + k − pads
+    /// the scatter: windows overlap or the type is not float32 (its only CPU kernel). MaxUnpool only checks that x is at least its inferred size (n_out − 1)·s + k − pads
     /// per axis; the pads shrink that size where partial or padded windows make it larger than x,
     /// each below the kernel size as ONNX Runtime's pooling attributes demand.
     /// </summary>
     private static long[]? UnpoolPads(GradientContext g, WindowGeometry window, TensorRef x, TensorRef y)
     {
-        if (window.Overlaps || x.ElementType != DataType.Float || g.EmitOpset < 11)
+        if (window.Overlaps || x.ElementType != DataType.Float)
         {
             return null;
         }

@@ -306,8 +306,7 @@ internal static class ShapeRules
         var updates = e.ReshapeTo(g.Dy, flatShape);
         var indexShape = new TensorShape(shape.Dims.Select((_, i) => i == axis ? count : 1L));
         var index = e.Expand(e.ReshapeTo(indices, indexShape), e.ShapeOf(updates), flatShape);
-        var reduction = e.Opset >= 16 ? "add" : null;
-        g.SetInputGrad(0, e.ScatterElements(g.ZerosLike(x), index, updates, axis, reduction));
+        g.SetInputGrad(0, e.ScatterElements(g.ZerosLike(x), index, updates, axis, "add"));
     }
 
     public static string? GatherCheck(NodeView node)
@@ -322,11 +321,6 @@ internal static class ShapeRules
         if (shape.DynamicCount > 1)
         {
             return $"Gather on {shape}: at most one dynamic dimension is supported";
-        }
-
-        if (node.EmitOpset < 16 && (node.ConstantInts(1) is not { } values || values.Distinct().Count() != values.Length))
-        {
-            return "below opset 16 the gradient of Gather needs constant, distinct indices (ScatterElements has no reduction there); re-export at opset 17";
         }
 
         return null;

@@ -1,0 +1,124 @@
+using Onnx;
+
+namespace OnnxCd.Runtime.Graph.Opsets;
+
+/// <summary>
+/// Brings a model from any opset between <see cref="Oldest"/> and <see cref="Target"/> to
+/// <see cref="Target"/> when it is loaded, so the rest of OnnxCd reads and writes one set of op forms.
+/// Ops whose definition did not change between the model's opset and the target keep their nodes
+/// (only types were widened, negative axes allowed, defaults written out); those that changed are
+/// translated (the table below), each into nodes that compute what the model's own opset defined.
+/// Models at <see cref="Target"/> or newer are left as they are. The lifted forms are checked against
+/// ONNX's own operator tests at their original opsets (the conformance tests) and against PyTorch
+/// models exported at opsets 9 to 17.
+/// </summary>
+internal static class OpsetLift
+{
+    /// <summary>The opset models are lifted to: the one OnnxCd emits at (CUDA kernels match its op versions).</summary>
+    public const long Target = 17;
+
+    /// <summary>The oldest opset OnnxCd reads (ONNX Runtime runs from 7).</summary>
+    public const long Oldest = 7;
+
+    /// <summary>(op type, first opset of the target's form, translation) for each op whose form changed.</summary>
+    private static readonly (string OpType, long Since, string Change, NodeTranslation Translate)[] s_translations =
+    [
+        ("Slice", 10, "attributes → inputs", AttributeInputs.Slice),
+        ("TopK", 10, "k attribute → input", AttributeInputs.TopK),
+        ("Pad", 11, "attributes → inputs", AttributeInputs.Pad),
+        ("Clip", 11, "attributes → inputs", AttributeInputs.Clip),
+        ("Resize", 11, "opset-10 rounding → asymmetric coordinates", ChangedMeanings.Resize10),
+        ("Scatter", Target + 1, "→ ScatterElements", ChangedMeanings.Scatter),
+        ("Upsample", Target + 1, "→ Resize (asymmetric)", ChangedMeanings.Upsample),
+        ("Dropout", 12, "ratio attribute → input", AttributeInputs.Dropout),
+        ("Squeeze", 13, "axes attribute → input", AttributeInputs.Axes),
+        ("Unsqueeze", 13, "axes attribute → input", AttributeInputs.Axes),
+        ("ReduceSum", 13, "axes attribute → input", AttributeInputs.Axes),
+        ("Split", 13, "split attribute → input", AttributeInputs.Split),
+        ("Softmax", 13, "2-D coercion spelled out", ChangedMeanings.Softmax),
+        ("LogSoftmax", 13, "2-D coercion spelled out", ChangedMeanings.Softmax),
+        ("Hardmax", 13, "2-D coercion spelled out", ChangedMeanings.Softmax),
+        ("BatchNormalization", 14, "spatial and training outputs → training_mode", ChangedMeanings.BatchNormalization),
+        ("RoiAlign", 16, "old default coordinates written out", ChangedMeanings.RoiAlign),
+        ("ImageScaler", 10, "removed experimental op → Mul, Add", RemovedOps.ImageScaler),
+        ("Affine", 10, "removed experimental op → Mul, Add", RemovedOps.Affine),
+        ("Scale", 10, "removed experimental op → Mul", RemovedOps.Scale),
+        ("ScaledTanh", 10, "removed experimental op → Mul, Tanh", RemovedOps.ScaledTanh),
+    ];
+
+    /// <summary>Experimental ops removed at opset 10 that are not written out: they have no later form OnnxCd spells.</summary>
+    private static readonly HashSet<string> s_refused =
+        ["Crop", "DynamicSlice", "GRUUnit", "GivenTensorFill", "ConstantFill", "ParametricSoftplus", "MeanVarianceNormalization"];
+
+    /// <summary>
+    /// Lifts <paramref name="model"/> in place to <see cref="Target"/> when it is older, and says what changed:
+    /// one line per translated node kind, with its count; empty when nothing was translated.
+    /// </summary>
+    /// <exception cref="ModelException">The opset is older than <see cref="Oldest"/>, or a node has no form at the target.</exception>
+    public static IReadOnlyList<string> Apply(ModelProto model, string description)
+    {
+        var opset = OnnxModel.OpsetOf(model, description);
+        if (opset >= Target)
+        {
+            return [];
+        }
+
+        if (opset < Oldest)
+        {
+            throw new ModelException($"Model '{description}' uses opset {opset}; OnnxCd reads opset {Oldest} or newer (ONNX Runtime runs nothing older). Re-export it with torch.onnx.export(..., opset_version={Target}).");
+        }
+
+        var changes = new List<string>();
+        Lift(model.Graph, opset, description, changes);
+        foreach (var import in model.OpsetImport.Where(i => i.Domain is "" or "ai.onnx"))
+        {
+            import.Version = Target;
+        }
+
+        model.IrVersion = Math.Max(model.IrVersion, 8);
+        return changes.GroupBy(c => c).Select(g => g.Count() == 1 ? g.Key : $"{g.Key} (×{g.Count()})").ToList();
+    }
+
+    private static void Lift(GraphProto graph, long opset, string description, List<string> changes)
+    {
+        var context = new LiftContext(graph, opset, description);
+        var nodes = graph.Node.ToList();
+        graph.Node.Clear();
+        foreach (var node in nodes)
+        {
+            foreach (var attribute in node.Attribute)
+            {
+                if (attribute.G is { } body)
+                {
+                    Lift(body, opset, description, changes);
+                }
+
+                foreach (var branch in attribute.Graphs)
+                {
+                    Lift(branch, opset, description, changes);
+                }
+            }
+
+            if (node.Domain is not ("" or "ai.onnx"))
+            {
+                graph.Node.Add(node);
+                continue;
+            }
+
+            if (s_refused.Contains(node.OpType) && (node.OpType != "MeanVarianceNormalization" || opset < 9))
+            {
+                throw context.Refuse(node, $"{node.OpType} was an experimental op that ONNX removed at opset 10; OnnxCd lifts models to opset {Target} and has no standard form for it. Re-export the model without it");
+            }
+
+            var translation = s_translations.FirstOrDefault(t => t.OpType == node.OpType && opset < t.Since);
+            if (translation.Translate is null)
+            {
+                graph.Node.Add(node);
+                continue;
+            }
+
+            graph.Node.AddRange(translation.Translate(node, context));
+            changes.Add($"{node.OpType}: {translation.Change}");
+        }
+    }
+}
