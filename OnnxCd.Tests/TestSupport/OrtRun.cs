@@ -11,9 +11,15 @@ internal sealed class OrtRun : IDisposable
     private readonly InferenceSession _session;
 
     public OrtRun(OnnxModel model)
+        : this(model.ToBytes())
     {
-        using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
-        _session = new InferenceSession(model.ToBytes(), options);
+    }
+
+    /// <summary>A session on serialized model bytes, as written (OnnxCd's loading, and its lift of old opsets, bypassed).</summary>
+    public OrtRun(byte[] model)
+    {
+        using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
+        _session = new InferenceSession(model, options);
     }
 
     /// <summary>A session on the device of <paramref name="execution"/>, as OnnxCd creates them.</summary>
@@ -48,7 +54,15 @@ internal sealed class OrtRun : IDisposable
         DataType.Double => OrtValue.CreateTensorValueFromMemory(values.ToArray(), dims),
         DataType.Int64 => OrtValue.CreateTensorValueFromMemory(values.Select(v => (long)v).ToArray(), dims),
         DataType.Bool => OrtValue.CreateTensorValueFromMemory(values.Select(v => v != 0).ToArray(), dims),
-        _ => throw new NotSupportedException(type.ToString()),
+        DataType.Int32 => OrtValue.CreateTensorValueFromMemory(values.Select(v => (int)v).ToArray(), dims),
+        DataType.Int16 => OrtValue.CreateTensorValueFromMemory(values.Select(v => (short)v).ToArray(), dims),
+        DataType.Int8 => OrtValue.CreateTensorValueFromMemory(values.Select(v => (sbyte)v).ToArray(), dims),
+        DataType.Uint8 => OrtValue.CreateTensorValueFromMemory(values.Select(v => (byte)v).ToArray(), dims),
+        DataType.Uint16 => OrtValue.CreateTensorValueFromMemory(values.Select(v => (ushort)v).ToArray(), dims),
+        DataType.Uint32 => OrtValue.CreateTensorValueFromMemory(values.Select(v => (uint)v).ToArray(), dims),
+        DataType.Uint64 => OrtValue.CreateTensorValueFromMemory(values.Select(v => (ulong)v).ToArray(), dims),
+        DataType.Float16 => OrtValue.CreateTensorValueFromMemory(values.Select(v => (Float16)(float)v).ToArray(), dims),
+        _ => throw new NotSupportedException($"tensors of type {type}"),
     };
 
     private static double[] Read(OrtValue value)
@@ -60,7 +74,15 @@ internal sealed class OrtRun : IDisposable
             Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Double => value.GetTensorDataAsSpan<double>().ToArray(),
             Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Int64 => value.GetTensorDataAsSpan<long>().ToArray().Select(v => (double)v).ToArray(),
             Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Bool => value.GetTensorDataAsSpan<bool>().ToArray().Select(v => v ? 1.0 : 0.0).ToArray(),
-            _ => throw new NotSupportedException(type.ToString()),
+            Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Int32 => value.GetTensorDataAsSpan<int>().ToArray().Select(v => (double)v).ToArray(),
+            Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Int16 => value.GetTensorDataAsSpan<short>().ToArray().Select(v => (double)v).ToArray(),
+            Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Int8 => value.GetTensorDataAsSpan<sbyte>().ToArray().Select(v => (double)v).ToArray(),
+            Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.UInt8 => value.GetTensorDataAsSpan<byte>().ToArray().Select(v => (double)v).ToArray(),
+            Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.UInt16 => value.GetTensorDataAsSpan<ushort>().ToArray().Select(v => (double)v).ToArray(),
+            Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.UInt32 => value.GetTensorDataAsSpan<uint>().ToArray().Select(v => (double)v).ToArray(),
+            Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.UInt64 => value.GetTensorDataAsSpan<ulong>().ToArray().Select(v => (double)v).ToArray(),
+            Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float16 => value.GetTensorDataAsSpan<Float16>().ToArray().Select(v => (double)(float)v).ToArray(),
+            _ => throw new NotSupportedException($"tensors of type {type}"),
         };
     }
 }

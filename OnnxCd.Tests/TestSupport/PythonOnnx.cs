@@ -46,3 +46,15 @@ internal sealed class PythonTorchTheoryAttribute : TheoryAttribute
         }
     }
 }
+
+/// <summary>A fact over ONNX's operator test cases; skipped (with the reason and the command that writes them) when they are absent.</summary>
+internal sealed class OnnxNodeCasesFactAttribute : FactAttribute
+{
+    public OnnxNodeCasesFactAttribute()
+    {
+        if (!Directory.Exists(RepositoryPaths.Generated("onnx-node")))
+        {
+            Skip = $"ONNX's operator test cases are not written ({RepositoryPaths.Generated("onnx-node")} is missing): run '/usr/bin/python3 tools/onnx_node_cases.py' (needs Debian's python3-onnx), as .ci/run does.";
+        }
+    }
+}

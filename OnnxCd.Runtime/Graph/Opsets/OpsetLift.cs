@@ -46,9 +46,20 @@ internal static class OpsetLift
         ("ScaledTanh", 10, "removed experimental op → Mul, Tanh", RemovedOps.ScaledTanh),
     ];
 
-    /// <summary>Experimental ops removed at opset 10 that are not written out: they have no later form OnnxCd spells.</summary>
-    private static readonly HashSet<string> s_refused =
-        ["Crop", "DynamicSlice", "GRUUnit", "GivenTensorFill", "ConstantFill", "ParametricSoftplus", "MeanVarianceNormalization"];
+    private const string Experimental = "an experimental op that ONNX removed at opset 10, with no standard form OnnxCd spells";
+
+    /// <summary>(op type, first opset where the refusal no longer applies, why): forms the lift does not carry to the target.</summary>
+    private static readonly (string OpType, long Before, string Why)[] s_refused =
+    [
+        ("Scan", 9, "Scan-8's batch axis and sequence_lens input have no form from opset 9 on"),
+        ("MeanVarianceNormalization", 9, Experimental),
+        ("Crop", 10, Experimental),
+        ("DynamicSlice", 10, Experimental),
+        ("GRUUnit", 10, Experimental),
+        ("GivenTensorFill", 10, Experimental),
+        ("ConstantFill", 10, Experimental),
+        ("ParametricSoftplus", 10, Experimental),
+    ];
 
     /// <summary>
     /// Lifts <paramref name="model"/> in place to <see cref="Target"/> when it is older, and says what changed:
@@ -105,9 +116,9 @@ internal static class OpsetLift
                 continue;
             }
 
-            if (s_refused.Contains(node.OpType) && (node.OpType != "MeanVarianceNormalization" || opset < 9))
+            if (s_refused.FirstOrDefault(r => r.OpType == node.OpType && opset < r.Before) is { Why: { } why })
             {
-                throw context.Refuse(node, $"{node.OpType} was an experimental op that ONNX removed at opset 10; OnnxCd lifts models to opset {Target} and has no standard form for it. Re-export the model without it");
+                throw context.Refuse(node, $"{node.OpType} at opset {opset}: {why}; OnnxCd lifts models to opset {Target}. Re-export the model at opset {Target}");
             }
 
             var translation = s_translations.FirstOrDefault(t => t.OpType == node.OpType && opset < t.Since);
