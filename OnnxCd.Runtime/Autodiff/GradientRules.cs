@@ -65,7 +65,7 @@ internal static class GradientRules
 
             // Convolution and pooling
             ["Conv"] = GradientRule.Of(ConvolutionRules.Conv, ConvolutionRules.ConvCheck),
-            ["ConvTranspose"] = GradientRule.Of(ConvolutionRules.ConvTranspose, ConvolutionRules.ConvTransposeCheck),
+            ["ConvTranspose"] = GradientRule.Of(ConvolutionRules.ConvTranspose, ConvolutionRules.ConvCheck),
             ["MaxPool"] = GradientRule.Of(PoolingRules.MaxPool, PoolingRules.MaxPoolCheck),
             ["AveragePool"] = GradientRule.Of(PoolingRules.AveragePool, PoolingRules.AveragePoolCheck),
             ["GlobalAveragePool"] = GradientRule.Of(ReductionRules.GlobalAveragePool, ReductionRules.GlobalPoolCheck),

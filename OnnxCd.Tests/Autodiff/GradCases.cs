@@ -196,6 +196,10 @@ internal static class GradCases
         yield return GradCase.Op("Conv", [In.X(1, 2, 6, 6), W(3, 2, 3, 3)], [Ints("pads", [3, 0, 0, 3])], tol: Tolerance.Linear32, note: "pad beyond the kernel's reach: ConvTranspose path");
         yield return GradCase.Op("ConvTranspose", [In.X(1, 4, 3, 3), W(4, 2, 3, 3)], [Ints("strides", [2, 2]), Ints("pads", [1, 1, 1, 1]), Ints("output_padding", [1, 1])], tol: Tolerance.Linear32);
         yield return GradCase.Op("ConvTranspose", [In.Batched(2, 4, 3, 4), W(4, 1, 2, 2)], [Int("group", 2), Ints("strides", [2, 2])], tol: Tolerance.Linear32);
+        yield return GradCase.Op("ConvTranspose", [In.X(1, 2, 3, 4), W(2, 3, 3, 3)], [Ints("strides", [2, 2]), String("auto_pad", "SAME_UPPER")], tol: Tolerance.Linear32, note: "odd total padding");
+        yield return GradCase.Op("ConvTranspose", [In.X(1, 2, 3, 4), W(2, 3, 3, 3)], [Ints("strides", [2, 2]), String("auto_pad", "SAME_LOWER")], tol: Tolerance.Linear32, note: "odd total padding");
+        yield return GradCase.Op("ConvTranspose", [In.Batched(2, 2, 3, 3), W(2, 2, 3, 3)], [Ints("strides", [3, 2]), Ints("output_shape", [9, 6])], tol: Tolerance.Linear32, note: "output_shape below the natural size");
+        yield return GradCase.Op("ConvTranspose", [In.X(1, 2, 3, 3), W(2, 2, 3, 3)], [Ints("strides", [3, 2]), Ints("output_shape", [10, 8])], tol: Tolerance.Linear32, note: "output_shape past the natural size");
     }
 
     private static IEnumerable<GradCase> Pooling()

@@ -23,17 +23,29 @@ internal static class ConvolutionRules
     }
 
     /// <summary>
-    /// y = conv_transpose(x, w).  dx = conv(dy, w) with the forward strides, dilations, group and pads:
-    /// w's layout [C_in, C_out/group, k…] is exactly Conv's [M, C/group, k…] seen from dy.
+    /// y = conv_transpose(x, w).  dx = conv(dy, w) with the forward strides, dilations, group and pads
+    /// (those output_shape or auto_pad imply, resolved from the sizes): w's layout [C_in, C_out/group, k…]
+    /// is exactly Conv's [M, C/group, k…] seen from dy. Positions past the natural size (a negative end
+    /// pad) carry only the bias: dy is cut to the natural size first.
     /// </summary>
     public static void ConvTranspose(GradientContext g)
     {
         var x = g.Input(0);
         var w = g.Input(1);
-        var window = WindowGeometry.Read(g, Spatial(x), w.KnownShape.Dims.Skip(2).ToArray());
+        var window = TransposedWindow(g);
+        var dy = g.Dy;
+        if (window.PadsEnd.Any(p => p < 0))
+        {
+            var outSpatial = Spatial(g.Output(0));
+            var ends = outSpatial.Zip(window.PadsEnd, (o, p) => o + Math.Min(0, p)).ToArray();
+            var axes = Enumerable.Range(2, window.Rank).Select(a => (long)a).ToArray();
+            dy = g.E.Slice(dy, new long[window.Rank], ends, axes, null, new TensorShape([dy.KnownShape[0], dy.KnownShape[1], .. ends]));
+            window = window with { PadsEnd = window.PadsEnd.Select(p => Math.Max(0, p)).ToArray() };
+        }
+
         g.SetInputGrad(0, g.E.Op(
             "Conv",
-            [g.Dy, w],
+            [dy, w],
             x.ElementType,
             x.Shape,
             Attributes.Ints("strides", window.Strides),
@@ -46,10 +58,8 @@ internal static class ConvolutionRules
     public static string? ConvCheck(NodeView node) =>
         RuleChecks.OnlyInputs(node, 0) ?? RuleChecks.StaticBeyondBatch(node, 0) ?? RuleChecks.ConstantShape(node, 1);
 
-    public static string? ConvTransposeCheck(NodeView node) =>
-        ConvCheck(node)
-        ?? (node.Ints("output_shape") is not null ? "ConvTranspose with an output_shape attribute is not supported; give pads and output_padding instead" : null)
-        ?? (node.String("auto_pad", "NOTSET") is "SAME_UPPER" or "SAME_LOWER" ? "ConvTranspose with auto_pad SAME_* is not supported; give explicit pads" : null);
+    private static WindowGeometry TransposedWindow(NodeView node) =>
+        WindowGeometry.ReadTransposed(node, Spatial(node.Input(0)), Spatial(node.Output(0)), node.Input(1).KnownShape.Dims.Skip(2).ToArray());
 
     internal static long[] Spatial(TensorRef x) => x.KnownShape.Dims.Skip(2).ToArray();
 }

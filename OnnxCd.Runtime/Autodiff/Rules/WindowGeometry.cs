@@ -44,5 +44,34 @@ internal sealed record WindowGeometry(long[] Kernel, long[] Strides, long[] Dila
         return new WindowGeometry(kernel, strides, dilations, begin, end);
     }
 
+    /// <summary>
+    /// A ConvTranspose's geometry with its pads resolved from the sizes it produced: total padding
+    /// s·(in − 1) + output_padding + (k − 1)·d + 1 − out per axis, the form output_shape and auto_pad
+    /// SAME_* leave implicit. It is split as ONNX's definition and ONNX Runtime split it: SAME_UPPER puts
+    /// the odd one at the end, SAME_LOWER and output_shape alone at the beginning. A negative total (an output_shape past
+    /// the natural size, whose extra positions only the bias reaches) is a negative end pad.
+    /// </summary>
+    public static WindowGeometry ReadTransposed(NodeView node, long[] inSpatial, long[] outSpatial, long[] kernel)
+    {
+        var window = Read(node, inSpatial, kernel);
+        var autoPad = node.String("auto_pad", "NOTSET");
+        if (node.Ints("output_shape") is null && autoPad is not ("SAME_UPPER" or "SAME_LOWER"))
+        {
+            return window;
+        }
+
+        var rank = kernel.Length;
+        var outputPadding = node.Ints("output_padding") ?? new long[rank];
+        var begin = new long[rank];
+        var end = new long[rank];
+        for (var i = 0; i < rank; i++)
+        {
+            var total = (window.Strides[i] * (inSpatial[i] - 1)) + outputPadding[i] + window.Span(i) - outSpatial[i];
+            (begin[i], end[i]) = total < 0 ? (0, total) : autoPad == "SAME_UPPER" ? (total / 2, total - (total / 2)) : (total - (total / 2), total / 2);
+        }
+
+        return window with { PadsBegin = begin, PadsEnd = end };
+    }
+
     private static long[] Ones(int rank) => Enumerable.Repeat(1L, rank).ToArray();
 }
