@@ -36,6 +36,20 @@ internal static class GradientRules
             ["CastLike"] = GradientRule.Of(ElementwiseRules.Cast),
             ["Max"] = GradientRule.Of(ElementwiseRules.MaxMin),
             ["Min"] = GradientRule.Of(ElementwiseRules.MaxMin),
+            ["Mod"] = GradientRule.Of(ElementwiseRules.Mod, n => RuleChecks.OnlyInputs(n, 0)),
+
+            // Trigonometric
+            ["Sin"] = GradientRule.Of(TrigonometricRules.Sin),
+            ["Cos"] = GradientRule.Of(TrigonometricRules.Cos),
+            ["Tan"] = GradientRule.Of(TrigonometricRules.Tan),
+            ["Asin"] = GradientRule.Of(TrigonometricRules.Asin),
+            ["Acos"] = GradientRule.Of(TrigonometricRules.Acos),
+            ["Atan"] = GradientRule.Of(TrigonometricRules.Atan),
+            ["Sinh"] = GradientRule.Of(TrigonometricRules.Sinh),
+            ["Cosh"] = GradientRule.Of(TrigonometricRules.Cosh),
+            ["Asinh"] = GradientRule.Of(TrigonometricRules.Asinh),
+            ["Acosh"] = GradientRule.Of(TrigonometricRules.Acosh),
+            ["Atanh"] = GradientRule.Of(TrigonometricRules.Atanh),
 
             // Activations
             ["Relu"] = GradientRule.Of(ActivationRules.Relu),
@@ -51,6 +65,8 @@ internal static class GradientRules
             ["Selu"] = GradientRule.Of(ActivationRules.Selu),
             ["Softplus"] = GradientRule.Of(ActivationRules.Softplus),
             ["Softsign"] = GradientRule.Of(ActivationRules.Softsign),
+            ["Celu"] = GradientRule.Of(ActivationRules.Celu),
+            ["Shrink"] = GradientRule.Of(ActivationRules.Shrink),
             ["Erf"] = GradientRule.Of(ActivationRules.Erf),
             ["Mish"] = GradientRule.Of(ActivationRules.Mish),
             ["Gelu"] = GradientRule.Of(ActivationRules.Gelu),
@@ -62,6 +78,7 @@ internal static class GradientRules
             ["LayerNormalization"] = GradientRule.Of(NormalizationRules.LayerNormalization, NormalizationRules.LayerNormalizationCheck),
             ["GroupNormalization"] = GradientRule.Of(NormalizationRules.GroupNormalization, NormalizationRules.GroupNormalizationCheck),
             ["InstanceNormalization"] = GradientRule.Of(NormalizationRules.InstanceNormalization, n => RuleChecks.OnlyInputs(n, 0)),
+            ["LRN"] = GradientRule.Of(NormalizationRules.LRN, n => RuleChecks.StaticBeyondBatch(n, 0)),
 
             // Convolution and pooling
             ["Conv"] = GradientRule.Of(ConvolutionRules.Conv, ConvolutionRules.ConvCheck),
@@ -81,6 +98,7 @@ internal static class GradientRules
             ["ReduceL1"] = GradientRule.Of(ReductionRules.ReduceL1, ReductionRules.ReduceCheck),
             ["ReduceL2"] = GradientRule.Of(ReductionRules.ReduceL2, ReductionRules.ReduceCheck),
             ["ReduceLogSumExp"] = GradientRule.Of(ReductionRules.ReduceLogSumExp, ReductionRules.ReduceCheck),
+            ["ReduceLogSum"] = GradientRule.Of(ReductionRules.ReduceLogSum, ReductionRules.ReduceCheck),
 
             // Linear algebra
             ["Gemm"] = GradientRule.Of(LinearAlgebraRules.Gemm),
@@ -102,6 +120,11 @@ internal static class GradientRules
             ["Resize"] = GradientRule.Of(ShapeRules.Resize, ShapeRules.ResizeCheck),
             ["SpaceToDepth"] = GradientRule.Of(ShapeRules.SpaceToDepth),
             ["DepthToSpace"] = GradientRule.Of(ShapeRules.DepthToSpace),
+            ["GatherElements"] = GradientRule.Of(IndexingRules.GatherElements, n => RuleChecks.OnlyInputs(n, 0)),
+            ["GatherND"] = GradientRule.Of(IndexingRules.GatherND, IndexingRules.GatherNDCheck),
+            ["ScatterElements"] = GradientRule.Of(IndexingRules.ScatterElements, IndexingRules.ScatterCheck),
+            ["ScatterND"] = GradientRule.Of(IndexingRules.ScatterND, IndexingRules.ScatterCheck),
+            ["TopK"] = GradientRule.Of(IndexingRules.TopK, IndexingRules.TopKCheck),
 
             // No gradient: shape computations, constants, comparisons, logic, indices, and
             // piecewise-constant functions (zero gradient almost everywhere, as in PyTorch).
@@ -126,6 +149,7 @@ internal static class GradientRules
             ["Floor"] = GradientRule.NoGradient,
             ["Ceil"] = GradientRule.NoGradient,
             ["Round"] = GradientRule.NoGradient,
+            ["Hardmax"] = GradientRule.NoGradient,
         }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Every op type with an entry, differentiable or not.</summary>

@@ -34,7 +34,7 @@ internal sealed record GradCase(string Name, Func<TestGraph> Build, IReadOnlyDic
             var names = inputs.Select((input, i) => input switch
             {
                 In.Data d => graph.Input($"x{i}", d.Dims, d.DynamicBatch),
-                In.Constant c => c.Type == DataType.Int64 ? graph.Ints(c.Values.Select(v => (long)v).ToArray()) : graph.Constant(c.Values, c.Dims, c.Type ?? type),
+                In.Constant c => graph.Constant(c.Values, c.Dims, c.Type ?? type),
                 In.Absent => string.Empty,
                 _ => throw new InvalidOperationException(),
             }).ToArray();

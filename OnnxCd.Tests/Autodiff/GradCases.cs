@@ -93,6 +93,8 @@ internal static class GradCases
                 },
                 Tolerance.Linear32);
         }
+
+        yield return GradCase.Op("Mod", [In.X(Sampler.AwayFrom([-3, -1.5, 0, 1.5, 3], 0.1), 3, 4), In.Const([1.5], [1])], [Int("fmod", 1)], tol: Tolerance.Piecewise32);
     }
 
     private static IEnumerable<GradCase> Activations()
@@ -115,6 +117,20 @@ internal static class GradCases
         yield return GradCase.Op("Softplus", [In.X(3, 4)]);
         yield return GradCase.Op("Softsign", [In.X(Away(0), 3, 4)]);
         yield return GradCase.Op("Erf", [In.X(3, 4)]);
+        yield return GradCase.Op("Celu", [In.X(Away(0), 3, 4)], [Float("alpha", 0.7)], tol: Tolerance.Smooth32);
+        yield return GradCase.Op("Shrink", [In.X(Sampler.AwayFrom([-0.5, 0.5], 0.1), 3, 4)], [Float("bias", 0.2)], tol: Tolerance.Piecewise32);
+        yield return GradCase.Op("Hardmax", [In.X(Sampler.Distinct(0.2), 3, 4)], tol: Tolerance.Piecewise32, note: "zero almost everywhere");
+        yield return GradCase.Op("Sin", [In.X(3, 4)], tol: Tolerance.Smooth32);
+        yield return GradCase.Op("Cos", [In.X(3, 4)], tol: Tolerance.Smooth32);
+        yield return GradCase.Op("Tan", [In.X(Sampler.Uniform(-1, 1), 3, 4)], tol: Tolerance.Smooth32);
+        yield return GradCase.Op("Asin", [In.X(Sampler.Uniform(-0.7, 0.7), 3, 4)], tol: Tolerance.Smooth32);
+        yield return GradCase.Op("Acos", [In.X(Sampler.Uniform(-0.7, 0.7), 3, 4)], tol: Tolerance.Smooth32);
+        yield return GradCase.Op("Atan", [In.X(3, 4)], tol: Tolerance.Smooth32);
+        yield return GradCase.Op("Sinh", [In.X(3, 4)], tol: Tolerance.Smooth32);
+        yield return GradCase.Op("Cosh", [In.X(3, 4)], tol: Tolerance.Smooth32);
+        yield return GradCase.Op("Asinh", [In.X(3, 4)], tol: Tolerance.Smooth32);
+        yield return GradCase.Op("Acosh", [In.X(Sampler.Uniform(1.2, 3), 3, 4)], tol: Tolerance.Smooth32);
+        yield return GradCase.Op("Atanh", [In.X(Sampler.Uniform(-0.7, 0.7), 3, 4)], tol: Tolerance.Smooth32);
         yield return GradCase.Op("Mish", [In.X(3, 4)], opset: 18);
         yield return GradCase.Op("Gelu", [In.X(3, 4)], opset: 20);
         yield return GradCase.Op("Gelu", [In.X(3, 4)], [String("approximate", "tanh")], opset: 20);
@@ -145,6 +161,8 @@ internal static class GradCases
         yield return GradCase.Op("GroupNormalization", [In.Batched(2, 4, 3, 3), In.Const([1, -0.5], [2]), In.Const([0, 0.1], [2])], [Int("num_groups", 2)], opset: 18, tol: Tolerance.Smooth32, note: "scale per group");
         yield return GradCase.Op("GroupNormalization", [In.Batched(2, 4, 3, 3), In.Const([1, -0.5, 2, 0.7], [4]), In.Const([0, 0.1, 0.2, 0.3], [4])], [Int("num_groups", 2)], opset: 21, tol: Tolerance.Smooth32, note: "scale per channel");
         yield return GradCase.Op("InstanceNormalization", [In.X(2, 3, 6), In.Const([1, 2, -0.5], [3]), In.Const([0, 0.1, 0.2], [3])], [Float("epsilon", 1e-2)], tol: Tolerance.Smooth32, note: "1-D");
+        yield return GradCase.Op("LRN", [In.Batched(2, 6, 3, 3)], [Int("size", 3), Float("alpha", 0.5), Float("beta", 0.75), Float("bias", 2)], tol: Tolerance.Smooth32, note: "AlexNet-style odd window");
+        yield return GradCase.Op("LRN", [In.X(1, 5, 2, 3)], [Int("size", 5), Float("alpha", 0.8), Float("beta", 0.6)], tol: Tolerance.Smooth32, note: "window past both ends");
         yield return GradCase.Op(
             "LayerNormalization",
             [In.X(2, 3, 4), In.Const(Enumerable.Range(0, 12).Select(i => 0.5 + (0.1 * i)).ToArray(), [3, 4])],
@@ -304,6 +322,8 @@ internal static class GradCases
         // Rows of [3,4] with no zero, one zero and two zeros: the product's gradient is exact there.
         yield return GradCase.Op("ReduceProd", [In.X(Sampler.ZerosAt([5, 8, 10]), 3, 4)], [Ints("axes", [1])], type: F64, note: "zeros");
         yield return GradCase.Op("ReduceLogSumExp", [In.X(2, 3, 4)], [Ints("axes", [1]), Int("keepdims", 0)], type: F64);
+        yield return GradCase.Op("ReduceLogSum", [In.X(Sampler.Uniform(0.5, 2), 2, 3, 4)], [Ints("axes", [1]), Int("keepdims", 0)], type: F64);
+        yield return GradCase.Op("ReduceLogSum", [In.X(Sampler.Uniform(0.5, 2), 2, 3)], type: F64, note: "all axes");
     }
 
     private static IEnumerable<GradCase> LinearAlgebra()
@@ -384,6 +404,14 @@ internal static class GradCases
         yield return GradCase.Op("SpaceToDepth", [In.Batched(2, 3, 4, 6)], [Int("blocksize", 2)], tol: Tolerance.Linear32);
         yield return GradCase.Op("DepthToSpace", [In.Batched(2, 8, 3, 2)], [Int("blocksize", 2)], tol: Tolerance.Linear32, note: "DCR");
         yield return GradCase.Op("DepthToSpace", [In.Batched(2, 8, 3, 2)], [Int("blocksize", 2), String("mode", "CRD")], tol: Tolerance.Linear32, note: "CRD");
+        yield return GradCase.Op("GatherElements", [In.X(3, 4), In.Const([0, 2, 2, 1, 0, 0, 1, 2], [2, 4], DataType.Int64)], tol: Tolerance.Linear32, note: "repeated indices");
+        yield return GradCase.Op("GatherElements", [In.Batched(2, 3, 4), In.Const([3, 3, -1, 0, 1, 2], [1, 3, 2], DataType.Int64)], [Int("axis", 2)], tol: Tolerance.Linear32);
+        yield return GradCase.Op("GatherND", [In.X(3, 4), In.Const([0, 1, 2, 3, 0, 1], [3, 2], DataType.Int64)], tol: Tolerance.Linear32, note: "repeated tuples");
+        yield return GradCase.Op("GatherND", [In.X(3, 4, 2), In.Const([2, 0], [2, 1], DataType.Int64)], tol: Tolerance.Linear32, note: "slices");
+        yield return GradCase.Op("ScatterElements", [In.X(3, 4), In.Const([1, 0, 2, 1], [1, 4], DataType.Int64), In.Const([9, 8, 7, 6], [1, 4])], tol: Tolerance.Linear32);
+        yield return GradCase.Op("ScatterND", [In.X(3, 4), In.Const([0, 2], [2, 1], DataType.Int64), In.Const([1, 2, 3, 4, 5, 6, 7, 8], [2, 4])], tol: Tolerance.Linear32);
+        yield return GradCase.Op("TopK", [In.X(Sampler.Distinct(0.2), 3, 5), In.Const([2], [1], DataType.Int64)], outputs: 2, tol: Tolerance.Piecewise32);
+        yield return GradCase.Op("TopK", [In.Batched(Sampler.Distinct(0.2), 2, 4, 3), In.Const([3], [1], DataType.Int64)], [Int("axis", 1), Int("largest", 0)], outputs: 2, tol: Tolerance.Piecewise32, note: "smallest");
     }
 
     /// <summary>Ops without a gradient, in graphs where they sit on or beside the path.</summary>

@@ -111,6 +111,23 @@ internal static class ActivationRules
         g.SetInputGrad(0, g.E.Where(g.E.Greater(x, g.Scalar(0, x)), g.E.Mul(g.Dy, gamma), negative));
     }
 
+    /// <summary>y = max(0, x) + min(0, α(e^(x/α) − 1)).  dx = dy where x > 0, else dy·(y/α + 1).</summary>
+    public static void Celu(GradientContext g)
+    {
+        var x = g.Input(0);
+        var alpha = g.Float("alpha", 1f);
+        var negative = g.E.Mul(g.Dy, g.E.Add(g.E.Mul(g.Output(0), 1.0 / alpha), g.Scalar(1, x)));
+        g.SetInputGrad(0, g.E.Where(g.E.Greater(x, g.Scalar(0, x)), g.Dy, negative));
+    }
+
+    /// <summary>y = x − b where x > λ, x + b where x &lt; −λ, else 0.  dx = dy where |x| > λ, else 0.</summary>
+    public static void Shrink(GradientContext g)
+    {
+        var x = g.Input(0);
+        var outside = g.E.Greater(g.E.Abs(x), g.Scalar(g.Float("lambd", 0.5f), x));
+        g.SetInputGrad(0, g.E.Where(outside, g.Dy, g.Scalar(0, x)));
+    }
+
     /// <summary>y = ln(1 + eˣ).  dx = dy·σ(x).</summary>
     public static void Softplus(GradientContext g) => g.SetInputGrad(0, g.E.Mul(g.Dy, g.E.Sigmoid(g.Input(0))));
 

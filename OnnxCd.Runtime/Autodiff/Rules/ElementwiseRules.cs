@@ -104,6 +104,9 @@ internal static class ElementwiseRules
         }
     }
 
+    /// <summary>y = fmod(x, b) with b frozen.  dx = dy (away from the jumps at multiples of b, as PyTorch).</summary>
+    public static void Mod(GradientContext g) => g.SetInputGrad(0, g.Dy);
+
     /// <summary>y = (x₀ + … + xₙ₋₁)/n (variadic).  dxᵢ = dy/n.</summary>
     public static void Mean(GradientContext g)
     {

@@ -70,6 +70,40 @@ internal static class NormalizationRules
     }
 
     /// <summary>
+    /// y = x·s^(−β), s = k + (α/n)·W(x²), W the sum over a window of n channels (from c − ⌊(n−1)/2⌋ to
+    /// c + ⌈(n−1)/2⌉).  dx = dy·s^(−β) − (2αβ/n)·x·Wᵀ(dy·x·s^(−β−1)), Wᵀ the window mirrored.
+    /// </summary>
+    public static void LRN(GradientContext g)
+    {
+        var x = g.Input(0);
+        var e = g.E;
+        var size = g.Int("size", 1);
+        var alpha = g.Float("alpha", 1e-4f);
+        var beta = g.Float("beta", 0.75f);
+        var (below, above) = ((size - 1) / 2, size - 1 - ((size - 1) / 2));
+        var s = e.Add(e.Mul(ChannelWindowSum(g, e.Mul(x, x), below, above), alpha / size), g.Scalar(g.Float("bias", 1f), x));
+        var sBeta = e.Pow(s, g.Scalar(-beta, x));
+        var inner = e.Mul(e.Mul(g.Dy, x), e.Div(sBeta, s));
+        var back = e.Mul(e.Mul(x, ChannelWindowSum(g, inner, above, below)), 2.0 * alpha * beta / size);
+        g.SetInputGrad(0, e.Sub(e.Mul(g.Dy, sBeta), back));
+    }
+
+    /// <summary>Σ of t over channels c − below … c + above (clipped to the tensor): a Conv of ones along the channel axis moved to a spatial one.</summary>
+    private static TensorRef ChannelWindowSum(GradientContext g, TensorRef t, long below, long above)
+    {
+        var shape = t.KnownShape;
+        var rank = shape.Rank;
+        var lifted = new TensorShape([shape[0], 1, .. shape.Dims.Skip(1)]);
+        var kernelDims = new long[] { 1, 1, below + above + 1 }.Concat(Enumerable.Repeat(1L, rank - 2)).ToArray();
+        var kernel = g.E.Constant(Enumerable.Repeat(1.0, (int)(below + above + 1)).ToArray(), kernelDims, t.ElementType);
+        var pads = new long[2 * (rank - 1)];
+        pads[0] = below;
+        pads[rank - 1] = above;
+        var summed = g.E.Op("Conv", [g.E.Unsqueeze(t, [1], lifted), kernel], t.ElementType, lifted, Attributes.Ints("pads", pads));
+        return g.E.Squeeze(summed, [1], shape);
+    }
+
+    /// <summary>
     /// y = s_c·x̂ + b_c, x̂ = (x − μ)·ρ, μ and ρ = 1/√(σ² + ε) over the spatial axes of each (n, c).
     /// dx = ρ·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)), ĝ = dy·s_c, means over the spatial axes.
     /// </summary>

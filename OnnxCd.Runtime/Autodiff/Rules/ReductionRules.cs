@@ -105,6 +105,16 @@ internal static class ReductionRules
         g.SetInputGrad(0, g.E.Where(g.E.Equal(y, zero), zero, g.E.Div(g.E.Mul(x, dy), y)));
     }
 
+    /// <summary>y = ln Σ x over axes.  dx = dy·e^(−y).</summary>
+    public static void ReduceLogSum(GradientContext g)
+    {
+        var x = g.Input(0);
+        var axes = ReducedAxes(g, x.Rank);
+        var y = axes is null ? g.Output(0) : KeptDims(g, g.Output(0), axes);
+        var dy = axes is null ? g.Dy : KeptDims(g, g.Dy, axes);
+        g.SetInputGrad(0, g.E.Expand(g.E.Mul(dy, g.E.Exp(g.E.Neg(y))), g.E.ShapeOf(x), x.Shape));
+    }
+
     /// <summary>y = ln Σ eˣ over axes.  dx = dy·e^(x − y).</summary>
     public static void ReduceLogSumExp(GradientContext g)
     {

@@ -24,10 +24,10 @@ internal static class AttributeInputs
         return [node];
     }
 
-    /// <summary>Pad-2's pads and value attributes → inputs (opset 11); mode stays an attribute.</summary>
+    /// <summary>Pad-2's pads (Pad-1's paddings) and value attributes → inputs (opset 11); mode stays an attribute.</summary>
     public static IEnumerable<NodeProto> Pad(NodeProto node, LiftContext c)
     {
-        var pads = Take(node, "pads")?.Ints.ToArray() ?? throw c.Refuse(node, "Pad has no 'pads' attribute, which its opset requires");
+        var pads = (Take(node, "pads") ?? Take(node, "paddings"))?.Ints.ToArray() ?? throw c.Refuse(node, "Pad has no 'pads' attribute, which its opset requires");
         var value = Take(node, "value")?.F ?? 0;
         node.Input.Add(c.Ints(node.Output[0] + "_pads", pads));
         if (value != 0)
@@ -74,6 +74,9 @@ internal static class AttributeInputs
 
         return [node];
     }
+
+    /// <summary>Reshape-1's shape attribute → input (opset 5).</summary>
+    public static IEnumerable<NodeProto> Reshape(NodeProto node, LiftContext c) => Move(node, c, "shape");
 
     /// <summary>The axes attribute of Squeeze, Unsqueeze and ReduceSum → input (opset 13).</summary>
     public static IEnumerable<NodeProto> Axes(NodeProto node, LiftContext c) => Move(node, c, "axes");

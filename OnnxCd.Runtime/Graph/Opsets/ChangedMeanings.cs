@@ -44,14 +44,21 @@ internal static class ChangedMeanings
     }
 
     /// <summary>
-    /// Upsample (opsets 7–9, removed at 10's successor) → Resize: output size floor(d·scale), source
-    /// coordinate x_out / scale ("asymmetric"), nearest taking the floor ("floor"); 'linear' and the older
-    /// 'bilinear' are Resize's linear mode. Upsample-7 holds the scales as an attribute, 9 as an input.
+    /// Upsample (deprecated at 10) → Resize: output size floor(d·scale), source coordinate x_out / scale
+    /// ("asymmetric"), nearest taking the floor ("floor"); 'linear' and the older 'bilinear' are Resize's
+    /// linear mode. Upsample-9 holds the scales as an input, 7 as an attribute, the experimental
+    /// Upsample-1 as height_scale and width_scale over NCHW.
     /// </summary>
     public static IEnumerable<NodeProto> Upsample(NodeProto node, LiftContext c)
     {
-        var scales = Take(node, "scales") is { } attribute
-            ? c.Constant(node.Output[0] + "_scales", Tensors.Vector(attribute.Floats.Select(f => (double)f).ToArray(), TensorProto.Types.DataType.Float))
+        double[]? values = Take(node, "scales") is { } attribute ? attribute.Floats.Select(f => (double)f).ToArray() : null;
+        if (Take(node, "height_scale") is { } height)
+        {
+            values = [1, 1, height.F, Take(node, "width_scale")?.F ?? 1];
+        }
+
+        var scales = values is not null
+            ? c.Constant(node.Output[0] + "_scales", Tensors.Vector(values, TensorProto.Types.DataType.Float))
             : node.Input[1];
         var mode = Take(node, "mode")?.S.ToStringUtf8() ?? "nearest";
         return [AsResize(node, c, node.Input[0], scales, mode, "floor")];
@@ -103,6 +110,70 @@ internal static class ChangedMeanings
             {
                 node.Output.RemoveAt(node.Output.Count - 1);
             }
+        }
+
+        return [node];
+    }
+
+    /// <summary>
+    /// Element-wise ops before opset 7 broadcast only when broadcast = 1, B matching A's axes from axis
+    /// on (by default its last axes, which is what numpy-style broadcasting does). From opset 7 the
+    /// shapes broadcast numpy-style, so B with A's axes from an explicit axis gets trailing 1-axes
+    /// (Unsqueeze) to line up on the right; that needs both ranks, read where the file declares them.
+    /// Gemm's broadcast flag is dropped (its C broadcasts from opset 7).
+    /// </summary>
+    public static IEnumerable<NodeProto> LegacyBroadcast(NodeProto node, LiftContext c)
+    {
+        var broadcast = Take(node, "broadcast")?.I ?? 0;
+        var axis = Take(node, "axis");
+        if (broadcast == 0 || axis is null || node.OpType == "Gemm")
+        {
+            return [node];
+        }
+
+        var rankA = c.RankOf(node.Input[0]) ?? c.RankOf(node.Output[0]);
+        var rankB = c.RankOf(node.Input[1]);
+        if (rankA is not { } a || rankB is not { } b)
+        {
+            throw c.Refuse(node, $"{node.OpType} broadcasts its second input from axis {axis.I} (the opset-{c.Opset} form), which needs both inputs' ranks; the file declares none for '{node.Input[rankA is null ? 0 : 1]}'. Re-export at opset 17, or add value_info for the inputs");
+        }
+
+        var first = (axis.I < 0 ? axis.I + a : axis.I) + b;
+        if (first >= a)
+        {
+            return [node];
+        }
+
+        var lined = c.NewName(node.Input[1] + "_lined_up");
+        var unsqueeze = c.Node("Unsqueeze", [node.Input[1], c.Ints(lined + "_axes", Enumerable.Range((int)first, (int)(a - first)).Select(i => (long)i))], [lined], lined);
+        node.Input[1] = lined;
+        return [unsqueeze, node];
+    }
+
+    /// <summary>Cast-1 names its target type ('FLOAT'); from opset 6 it is the type's number.</summary>
+    public static IEnumerable<NodeProto> Cast(NodeProto node, LiftContext c)
+    {
+        if (Attributes.Find(node, "to") is { Type: AttributeProto.Types.AttributeType.String } to)
+        {
+            var name = to.S.ToStringUtf8();
+            if (!Enum.TryParse<TensorProto.Types.DataType>(name.Replace("_", string.Empty, StringComparison.Ordinal), ignoreCase: true, out var type))
+            {
+                throw c.Refuse(node, $"Cast to '{name}', which is no ONNX type name (FLOAT, DOUBLE, INT64, …)");
+            }
+
+            node.Attribute.Remove(to);
+            node.Attribute.Add(Attributes.Int("to", (long)type));
+        }
+
+        return [node];
+    }
+
+    /// <summary>Concat-1's axis defaulted to 1; from opset 4 it is required, so the default is written out.</summary>
+    public static IEnumerable<NodeProto> Concat(NodeProto node, LiftContext c)
+    {
+        if (Attributes.Find(node, "axis") is null)
+        {
+            node.Attribute.Add(Attributes.Int("axis", 1));
         }
 
         return [node];

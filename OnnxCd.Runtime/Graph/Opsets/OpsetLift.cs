@@ -1,4 +1,5 @@
 using Onnx;
+using static OnnxCd.Runtime.Graph.Opsets.AttributeInputs;
 
 namespace OnnxCd.Runtime.Graph.Opsets;
 
@@ -17,12 +18,19 @@ internal static class OpsetLift
     /// <summary>The opset models are lifted to: the one OnnxCd emits at (CUDA kernels match its op versions).</summary>
     public const long Target = 17;
 
-    /// <summary>The oldest opset OnnxCd reads (ONNX Runtime runs from 7).</summary>
-    public const long Oldest = 7;
+    /// <summary>The oldest opset OnnxCd reads: the first.</summary>
+    public const long Oldest = 1;
+
+    /// <summary>Element-wise ops that had the broadcast and axis attributes before opset 7.</summary>
+    private static readonly string[] s_legacyBroadcast = ["Add", "Sub", "Mul", "Div", "Pow", "And", "Or", "Xor", "Equal", "Greater", "Less", "Gemm"];
 
     /// <summary>(op type, first opset of the target's form, translation) for each op whose form changed.</summary>
     private static readonly (string OpType, long Since, string Change, NodeTranslation Translate)[] s_translations =
     [
+        .. s_legacyBroadcast.Select(op => (op, 7L, "legacy broadcast attributes → numpy broadcasting", (NodeTranslation)ChangedMeanings.LegacyBroadcast)),
+        ("Cast", 6, "type name → type number", ChangedMeanings.Cast),
+        ("Concat", 4, "default axis written out", ChangedMeanings.Concat),
+        ("Reshape", 5, "shape attribute → input", AttributeInputs.Reshape),
         ("Slice", 10, "attributes → inputs", AttributeInputs.Slice),
         ("TopK", 10, "k attribute → input", AttributeInputs.TopK),
         ("Pad", 11, "attributes → inputs", AttributeInputs.Pad),
@@ -52,6 +60,8 @@ internal static class OpsetLift
     private static readonly (string OpType, long Before, string Why)[] s_refused =
     [
         ("Scan", 9, "Scan-8's batch axis and sequence_lens input have no form from opset 9 on"),
+        ("Tile", 6, "Tile-1's tiles and axis inputs have no form from opset 6 on (repeats)"),
+        ("LpPool", 2, "LpPool-1's float p has no form from opset 2 on"),
         ("MeanVarianceNormalization", 9, Experimental),
         ("Crop", 10, Experimental),
         ("DynamicSlice", 10, Experimental),
@@ -76,7 +86,7 @@ internal static class OpsetLift
 
         if (opset < Oldest)
         {
-            throw new ModelException($"Model '{description}' uses opset {opset}; OnnxCd reads opset {Oldest} or newer (ONNX Runtime runs nothing older). Re-export it with torch.onnx.export(..., opset_version={Target}).");
+            throw new ModelException($"Model '{description}' declares opset {opset} for the default domain; ONNX opsets start at {Oldest}. Re-export it with torch.onnx.export(..., opset_version={Target}).");
         }
 
         var changes = new List<string>();
@@ -119,6 +129,13 @@ internal static class OpsetLift
             if (s_refused.FirstOrDefault(r => r.OpType == node.OpType && opset < r.Before) is { Why: { } why })
             {
                 throw context.Refuse(node, $"{node.OpType} at opset {opset}: {why}; OnnxCd lifts models to opset {Target}. Re-export the model at opset {Target}");
+            }
+
+            if (opset < 7)
+            {
+                // Hints and flags of the first opsets that later ones dropped without a change of meaning.
+                Take(node, "consumed_inputs");
+                Take(node, "is_test");
             }
 
             var translation = s_translations.FirstOrDefault(t => t.OpType == node.OpType && opset < t.Since);
