@@ -84,9 +84,13 @@ internal static class ConformanceCase
         {
             (fileOutputs, random) = RunFile(original, inputName, x, dims, type);
         }
-        catch (Exception e) when (e is OnnxRuntimeException or NotSupportedException)
+        catch (OnnxRuntimeException e)
         {
             return Result(ConformanceOutcome.Skipped, "ONNX Runtime does not run the file as written: " + FirstLine(e.Message));
+        }
+        catch (NotSupportedException e)
+        {
+            return Result(ConformanceOutcome.Skipped, "an output holds " + e.Message + ", which this test does not read (nothing to differentiate)");
         }
 
         if (random)
@@ -99,7 +103,7 @@ internal static class ConformanceCase
             return Result(ConformanceOutcome.Failed, "the lifted model computes something else: " + broken);
         }
 
-        if (type is not (DataType.Float or DataType.Double))
+        if (!ElementTypes.IsFloat(type))
         {
             return Result(ConformanceOutcome.Skipped, $"the first input is {ElementTypes.Name(type)}: nothing to differentiate");
         }
@@ -153,6 +157,9 @@ internal static class ConformanceCase
     /// a domain edge) within the step, and a gradient that disagrees at the case's own input may sit on
     /// one: both move the input (zeros up by ten steps, the rest by up to 2% toward zero, then away from
     /// it, in turn, so that one of the two stays inside a domain bounded on either side) and try again.
+    /// They agree within 0.1% plus a floor: 50 roundings of the loss divided by the step, and 10⁻⁵ of
+    /// the Cauchy–Schwarz bound ‖g‖·‖t‖ of the dot product (every case passes at 0.01%; the margin is
+    /// for other machines' kernels).
     /// </summary>
     private static string? Differences(OnnxModel model, GradientModel gradient, TensorShapes shapes, string input, double[] x0, long[] dims, DataType type, string[] outputs, string name)
     {
@@ -193,7 +200,7 @@ internal static class ConformanceCase
                 continue;
             }
 
-            var allowed = (1e-2 * Math.Max(Math.Abs(analytic), Math.Abs(numeric))) + floor;
+            var allowed = (1e-3 * Math.Max(Math.Abs(analytic), Math.Abs(numeric))) + floor;
             if (!double.IsFinite(analytic) || Math.Abs(analytic - numeric) > allowed)
             {
                 last = $"<g,t> = {analytic:G8}, finite difference = {numeric:G8} (allowed error {allowed:G3}, attempt {attempt + 1})";
