@@ -77,10 +77,21 @@ internal sealed class TestGraph
 
     public void Output(string name) => _graph.Output.Add(new ValueInfoProto { Name = name });
 
-    public OnnxModel Build()
+    /// <summary>Adds a graph output with a declared element type and shape (value info the file gives).</summary>
+    public void Output(string name, long[] dims)
+    {
+        var shape = new TensorShapeProto();
+        shape.Dim.AddRange(dims.Select(d => new TensorShapeProto.Types.Dimension { DimValue = d }));
+        _graph.Output.Add(new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)Type, Shape = shape } } });
+    }
+
+    public OnnxModel Build() => OnnxModel.FromBytes(Bytes(), $"test graph ({_graph.Node.FirstOrDefault()?.OpType})");
+
+    /// <summary>The model as a file holds it, before OnnxCd loads it (and lifts an old opset).</summary>
+    public byte[] Bytes()
     {
         var model = new ModelProto { IrVersion = 8, Graph = _graph.Clone(), ProducerName = "OnnxCd.Tests" };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = _opset });
-        return OnnxModel.FromBytes(Google.Protobuf.MessageExtensions.ToByteArray(model), $"test graph ({_graph.Node.FirstOrDefault()?.OpType})");
+        return Google.Protobuf.MessageExtensions.ToByteArray(model);
     }
 }

@@ -145,7 +145,7 @@ internal static class ChangedMeanings
         }
 
         var lined = c.NewName(node.Input[1] + "_lined_up");
-        var unsqueeze = c.Node("Unsqueeze", [node.Input[1], c.Ints(lined + "_axes", Enumerable.Range((int)first, (int)(a - first)).Select(i => (long)i))], [lined], lined);
+        var unsqueeze = c.Node("Unsqueeze", [node.Input[1], c.Ints(lined + "_axes", Enumerable.Range(b, (int)(a - first)).Select(i => (long)i))], [lined], lined);
         node.Input[1] = lined;
         return [unsqueeze, node];
     }

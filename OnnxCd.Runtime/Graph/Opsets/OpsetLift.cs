@@ -145,8 +145,8 @@ internal static class OpsetLift
                 continue;
             }
 
-            graph.Node.AddRange(translation.Translate(node, context));
             changes.Add($"{node.OpType}: {translation.Change}");
+            graph.Node.AddRange(translation.Translate(node, context));
         }
     }
 }
