@@ -3,6 +3,8 @@
 
 For every architecture this writes, under OUT/<name>/:
   model.onnx      opset 17, input 'input' [batch,3,S,S], output 'logits' [batch,K], dynamic batch
+  model-opsetN.onnx  the same network exported at each older opset N of --opsets (9, 11, 13), or
+  model-opsetN.failed.txt  the exporter's message where torch cannot export it at N
   input.npy       float32 [N,3,S,S], uniform in [0,1]
   cotangent.npy   float32 [N,K], standard normal
   grad.npy        float32 [N,3,S,S], J(x)^T c computed by torch.autograd in float64
@@ -69,7 +71,15 @@ def redraw_zero_weights(model, gen):
             m.weight.data.copy_(torch.randn(m.weight.shape, generator=gen) * 0.02)
 
 
-def make(name, out_dir, size, batch, num_classes, seed):
+def export(model, x, path, opset):
+    torch.onnx.export(
+        model, x, path, opset_version=opset,
+        input_names=["input"], output_names=["logits"],
+        dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}},
+        do_constant_folding=True)
+
+
+def make(name, out_dir, size, batch, num_classes, seed, opsets):
     gen = torch.Generator().manual_seed(seed)
     torch.manual_seed(seed)
     model, note = build(name, num_classes, size)
@@ -80,11 +90,14 @@ def make(name, out_dir, size, batch, num_classes, seed):
     x = torch.rand(batch, 3, size, size, generator=gen)
     path = os.path.join(out_dir, name)
     os.makedirs(path, exist_ok=True)
-    torch.onnx.export(
-        model, x, os.path.join(path, "model.onnx"), opset_version=17,
-        input_names=["input"], output_names=["logits"],
-        dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}},
-        do_constant_folding=True)
+    export(model, x, os.path.join(path, "model.onnx"), 17)
+    for opset in (o for o in opsets if o != 17):
+        failed = os.path.join(path, f"model-opset{opset}.failed.txt")
+        try:
+            export(model, x, os.path.join(path, f"model-opset{opset}.onnx"), opset)
+        except Exception as e:  # torch cannot export every op at every opset; the test names it
+            with open(failed, "w") as f:
+                f.write(f"{type(e).__name__}: {str(e).splitlines()[0]}\n")
     with torch.no_grad():
         logits = model(x)
     c = torch.randn(logits.shape, generator=gen)
@@ -96,7 +109,7 @@ def make(name, out_dir, size, batch, num_classes, seed):
     np.save(os.path.join(path, "grad.npy"), grad.numpy().astype(np.float32))
     meta = {"architecture": name, "torch": torch.__version__, "torchvision": torchvision.__version__,
             "seed": seed, "input_size": size, "batch": batch, "num_classes": num_classes,
-            "opset": 17, "reference": "torch.autograd.grad in float64 on the same weights",
+            "opsets": opsets, "reference": "torch.autograd.grad in float64 on the same weights",
             "export_note": note}
     with open(os.path.join(path, "meta.json"), "w") as f:
         json.dump(meta, f, indent=2)
@@ -117,13 +130,14 @@ def main():
     parser.add_argument("--batch", type=int, default=2)
     parser.add_argument("--num-classes", type=int, default=10)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--opsets", default="9,11,13,17", help="comma-separated opsets to export at (17 is always written)")
     args = parser.parse_args()
     names = [n for n in args.only.split(",") if n] or REQUIRED + EXTRA
     torch.set_num_threads(max(1, os.cpu_count() or 1))
     failed = []
     for name in names:
         try:
-            make(name, args.out, args.size, args.batch, args.num_classes, args.seed)
+            make(name, args.out, args.size, args.batch, args.num_classes, args.seed, [int(o) for o in args.opsets.split(",") if o])
             print(f"{name}: ok", flush=True)
         except Exception as e:  # report every architecture, then fail at the end
             failed.append(name)
