@@ -12,11 +12,12 @@ namespace OnnxCd.Runtime.Graph;
 /// </summary>
 public sealed class OnnxModel
 {
-    private OnnxModel(ModelProto proto, string description, long? sourceOpset = null, IReadOnlyList<string>? liftChanges = null)
+    private OnnxModel(ModelProto proto, string description, (long IrVersion, long Opset)? source = null, IReadOnlyList<string>? liftChanges = null)
     {
         Proto = proto;
         Description = description;
-        SourceOpset = sourceOpset ?? Opset;
+        SourceOpset = source?.Opset ?? Opset;
+        SourceIrVersion = source?.IrVersion ?? proto.IrVersion;
         LiftChanges = liftChanges ?? [];
     }
 
@@ -28,6 +29,9 @@ public sealed class OnnxModel
 
     /// <summary>The default-domain opset the file declared, before any lift.</summary>
     public long SourceOpset { get; }
+
+    /// <summary>The IR version the file declared (a lift raises it to 8 at least).</summary>
+    public long SourceIrVersion { get; }
 
     /// <summary>What the lift from <see cref="SourceOpset"/> translated, one line per kind of node; empty when nothing was.</summary>
     public IReadOnlyList<string> LiftChanges { get; }
@@ -89,7 +93,7 @@ public sealed class OnnxModel
     }
 
     /// <summary>A deep copy that can be edited without touching this model.</summary>
-    public OnnxModel Clone() => new(Proto.Clone(), Description, SourceOpset, LiftChanges);
+    public OnnxModel Clone() => new(Proto.Clone(), Description, (SourceIrVersion, SourceOpset), LiftChanges);
 
     internal static OnnxModel Wrap(ModelProto proto, string description) => new(proto, description);
 
@@ -124,8 +128,8 @@ public sealed class OnnxModel
         }
 
         proto.Graph.RemoveInitializersFromInputs();
-        var sourceOpset = OpsetOf(proto, description);
+        var source = (proto.IrVersion, OpsetOf(proto, description));
         var changes = OpsetLift.Apply(proto, description);
-        return new OnnxModel(proto, description, sourceOpset, changes);
+        return new OnnxModel(proto, description, source, changes);
     }
 }

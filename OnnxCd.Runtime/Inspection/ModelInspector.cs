@@ -39,7 +39,7 @@ public static class ModelInspector
         {
             Path = path,
             Sha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))),
-            IrVersion = model.Proto.IrVersion,
+            IrVersion = model.SourceIrVersion,
             Opset = model.SourceOpset,
             LiftChanges = model.LiftChanges,
             Producer = $"{model.Proto.ProducerName} {model.Proto.ProducerVersion}".Trim(),

@@ -28,6 +28,25 @@ public sealed class ModelInspectorTests
     }
 
     [Fact]
+    public void Opset7Model_IsReportedWithItsOwnOpset_WhatTheLiftTranslated_AndTheGradientOpset()
+    {
+        using var dir = new TempDirectory();
+        var g = new TestGraph(7);
+        var x = g.Input("x", [1, 2, 4, 4], dynamicBatch: true);
+        var clipped = g.Node("Clip", [g.Node("Conv", [x, g.Constant(Enumerable.Repeat(0.1, 36).ToArray(), [2, 2, 3, 3])])], Float("min", 0), Float("max", 6));
+        g.Output(g.Node("GlobalAveragePool", [clipped]));
+        File.WriteAllBytes(dir.File("old.onnx"), g.Bytes());
+
+        var report = ModelInspector.Inspect(dir.File("old.onnx"));
+
+        Assert.Equal(7, report.Opset);
+        Assert.Equal(17, report.GradientOpset);
+        Assert.Equal(["Clip: attributes → inputs"], report.LiftChanges);
+        Assert.True(report.Differentiable);
+        Assert.Equal(["Clip", "Conv", "GlobalAveragePool"], report.OpHistogram.Keys);
+    }
+
+    [Fact]
     public void SymbolicSize_WithoutAnInputSize_LeavesTheShapesUnknown_AndSaysWhichSettingGivesIt()
     {
         using var dir = new TempDirectory();

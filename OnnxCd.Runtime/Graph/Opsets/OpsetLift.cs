@@ -145,8 +145,14 @@ internal static class OpsetLift
                 continue;
             }
 
-            changes.Add($"{node.OpType}: {translation.Change}");
-            graph.Node.AddRange(translation.Translate(node, context));
+            var before = node.Clone();
+            var replaced = translation.Translate(node, context).ToList();
+            if (replaced.Count != 1 || !replaced[0].Equals(before))
+            {
+                changes.Add($"{before.OpType}: {translation.Change}");
+            }
+
+            graph.Node.AddRange(replaced);
         }
     }
 }
