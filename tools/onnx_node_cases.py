@@ -30,13 +30,18 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_OUT = os.path.join(HERE, "..", "OnnxCd.Tests", "TestData", "generated", "onnx-node")
 
 
+def is_tensor(value):
+    """A numpy array or scalar (a case's tensor); sequences and optionals are lists, None or wrappers."""
+    return isinstance(value, (np.ndarray, np.generic))
+
+
 def freeze(model, inputs):
     """Turns graph inputs 1.. into initializers holding the case's values; None if one is not a tensor."""
     graph = model.graph
     for value_info, value in list(zip(graph.input, inputs))[1:]:
-        if not isinstance(value, np.ndarray):
+        if not is_tensor(value):
             return None
-        graph.initializer.append(numpy_helper.from_array(value, value_info.name))
+        graph.initializer.append(numpy_helper.from_array(np.asarray(value), value_info.name))
     kept = graph.input[:1]
     del graph.input[:]
     graph.input.extend(kept)
@@ -63,7 +68,7 @@ def main():
         inputs = case.data_sets[0][0]
         model = onnx.ModelProto()
         model.CopyFrom(case.model)
-        if len(inputs) == 0 or not isinstance(inputs[0], np.ndarray):
+        if len(inputs) == 0 or not is_tensor(inputs[0]):
             reason = "the case has no inputs" if len(inputs) == 0 else "its first input is a sequence or optional, not a tensor"
             with open(os.path.join(folder, "skip.txt"), "w") as f:
                 f.write(reason + "\n")
@@ -74,7 +79,7 @@ def main():
             continue
         onnx.save(model, os.path.join(folder, "model.onnx"))
         with open(os.path.join(folder, "input.pb"), "wb") as f:
-            f.write(numpy_helper.from_array(inputs[0], model.graph.input[0].name).SerializeToString())
+            f.write(numpy_helper.from_array(np.asarray(inputs[0]), model.graph.input[0].name).SerializeToString())
         written += 1
     print(f"wrote {written} of {len(cases)} ONNX node test cases to {out}")
 

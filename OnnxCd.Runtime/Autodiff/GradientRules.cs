@@ -99,6 +99,7 @@ internal static class GradientRules
             ["ReduceL2"] = GradientRule.Of(ReductionRules.ReduceL2, ReductionRules.ReduceCheck),
             ["ReduceLogSumExp"] = GradientRule.Of(ReductionRules.ReduceLogSumExp, ReductionRules.ReduceCheck),
             ["ReduceLogSum"] = GradientRule.Of(ReductionRules.ReduceLogSum, ReductionRules.ReduceCheck),
+            ["CumSum"] = GradientRule.Of(ReductionRules.CumSum, n => RuleChecks.OnlyInputs(n, 0) ?? RuleChecks.ConstantInput(n, 1, "CumSum axis")),
 
             // Linear algebra
             ["Gemm"] = GradientRule.Of(LinearAlgebraRules.Gemm),

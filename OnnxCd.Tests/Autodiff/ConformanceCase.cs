@@ -124,6 +124,11 @@ internal static class ConformanceCase
             return Result(ConformanceOutcome.Skipped, "no float output: nothing carries a gradient");
         }
 
+        if (outputs.FirstOrDefault(o => !Fits(shapes[o].Shape, fileOutputs[o].Dims)) is { } moved)
+        {
+            return Result(ConformanceOutcome.Skipped, $"output '{moved}' is {TensorShape.Format(fileOutputs[moved].Dims)} at the case's input but {shapes[moved].Shape} at the probe's: its shape depends on the input's values, which a probe on other values cannot know");
+        }
+
         if (outputs.Any(o => fileOutputs[o].Values.Any(v => !double.IsFinite(v))))
         {
             return Result(ConformanceOutcome.Skipped, "an output is NaN or infinite at the case's own input, where no derivative exists");
@@ -145,9 +150,16 @@ internal static class ConformanceCase
         }
 
         gradient = tamper?.Invoke(gradient) ?? gradient;
-        return Differences(model, gradient, shapes, inputName, x, dims, type, outputs, name) is { } failure
-            ? Result(ConformanceOutcome.Failed, failure)
-            : Result(ConformanceOutcome.Agreed, string.Empty);
+        try
+        {
+            return Differences(model, gradient, shapes, inputName, x, dims, type, outputs, name) is { } failure
+                ? Result(ConformanceOutcome.Failed, failure)
+                : Result(ConformanceOutcome.Agreed, string.Empty);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            return Result(ConformanceOutcome.Failed, "the model or its gradient does not run: " + FirstLine(e.Message));
+        }
     }
 
     /// <summary>
@@ -269,6 +281,10 @@ internal static class ConformanceCase
 
         return null;
     }
+
+    /// <summary>Whether <paramref name="dims"/> fit <paramref name="shape"/> (its dynamic axes fit any size).</summary>
+    private static bool Fits(TensorShape shape, long[] dims) =>
+        shape.Rank == dims.Length && Enumerable.Range(0, dims.Length).All(i => shape.IsDynamic(i) || shape[i] == dims[i]);
 
     private static string FirstLine(string message) => message.Split('\n')[0].Trim();
 

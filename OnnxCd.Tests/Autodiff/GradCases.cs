@@ -324,6 +324,9 @@ internal static class GradCases
         yield return GradCase.Op("ReduceLogSumExp", [In.X(2, 3, 4)], [Ints("axes", [1]), Int("keepdims", 0)], type: F64);
         yield return GradCase.Op("ReduceLogSum", [In.X(Sampler.Uniform(0.5, 2), 2, 3, 4)], [Ints("axes", [1]), Int("keepdims", 0)], type: F64);
         yield return GradCase.Op("ReduceLogSum", [In.X(Sampler.Uniform(0.5, 2), 2, 3)], type: F64, note: "all axes");
+        yield return GradCase.Op("CumSum", [In.X(3, 4), In.Const([1], [], DataType.Int64)], type: F64);
+        yield return GradCase.Op("CumSum", [In.Batched(2, 3, 4), In.Const([-2], [], DataType.Int64)], [Int("exclusive", 1), Int("reverse", 1)], type: F64);
+        yield return GradCase.Op("CumSum", [In.X(5), In.Const([0], [], DataType.Int64)], [Int("reverse", 1)], type: F64);
     }
 
     private static IEnumerable<GradCase> LinearAlgebra()

@@ -105,6 +105,22 @@ internal static class ReductionRules
         g.SetInputGrad(0, g.E.Where(g.E.Equal(y, zero), zero, g.E.Div(g.E.Mul(x, dy), y)));
     }
 
+    /// <summary>
+    /// y = cumulative sum of x along axis (exclusive: without xᵢ itself; reverse: from the end).
+    /// dx = the same sum of dy run the other way: cumsum(dy, exclusive, reverse = ¬reverse).
+    /// </summary>
+    public static void CumSum(GradientContext g)
+    {
+        var dy = g.Dy;
+        g.SetInputGrad(0, g.E.Op(
+            "CumSum",
+            [dy, g.Input(1)],
+            dy.ElementType,
+            dy.Shape,
+            Attributes.Int("exclusive", g.Int("exclusive", 0)),
+            Attributes.Int("reverse", 1 - g.Int("reverse", 0))));
+    }
+
     /// <summary>y = ln Σ x over axes.  dx = dy·e^(−y).</summary>
     public static void ReduceLogSum(GradientContext g)
     {

@@ -59,7 +59,7 @@ internal static class ChangedMeanings
 
         var scales = values is not null
             ? c.Constant(node.Output[0] + "_scales", Tensors.Vector(values, TensorProto.Types.DataType.Float))
-            : node.Input[1];
+            : node.Input.Count > 1 ? node.Input[1] : throw c.Refuse(node, "Upsample without scales (neither the attribute nor the input)");
         var mode = Take(node, "mode")?.S.ToStringUtf8() ?? "nearest";
         return [AsResize(node, c, node.Input[0], scales, mode, "floor")];
     }

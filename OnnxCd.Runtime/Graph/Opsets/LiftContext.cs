@@ -24,8 +24,8 @@ internal sealed class LiftContext
         Description = description;
         _names = graph.Node.SelectMany(n => n.Output.Concat(n.Input)).Concat(graph.Initializer.Select(i => i.Name))
             .Concat(graph.Input.Select(i => i.Name)).Concat(graph.Node.Select(n => n.Name)).ToHashSet(StringComparer.Ordinal);
-        _constants = graph.Initializer.ToDictionary(i => i.Name, StringComparer.Ordinal);
-        foreach (var node in graph.Node.Where(n => n.OpType == "Constant" && n.Domain is "" or "ai.onnx"))
+        _constants = graph.Initializer.GroupBy(i => i.Name).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        foreach (var node in graph.Node.Where(n => n.OpType == "Constant" && n.Domain is "" or "ai.onnx" && n.Output.Count > 0))
         {
             if (ConstantNodes.Value(node) is { } value)
             {

@@ -24,34 +24,34 @@ internal static class OpsetLift
     /// <summary>Element-wise ops that had the broadcast and axis attributes before opset 7.</summary>
     private static readonly string[] s_legacyBroadcast = ["Add", "Sub", "Mul", "Div", "Pow", "And", "Or", "Xor", "Equal", "Greater", "Less", "Gemm"];
 
-    /// <summary>(op type, first opset of the target's form, translation) for each op whose form changed.</summary>
-    private static readonly (string OpType, long Since, string Change, NodeTranslation Translate)[] s_translations =
+    /// <summary>(op type, first opset of the target's form, inputs the old form requires, what changes, translation) for each op whose form changed.</summary>
+    private static readonly (string OpType, long Since, int Inputs, string Change, NodeTranslation Translate)[] s_translations =
     [
-        .. s_legacyBroadcast.Select(op => (op, 7L, "legacy broadcast attributes → numpy broadcasting", (NodeTranslation)ChangedMeanings.LegacyBroadcast)),
-        ("Cast", 6, "type name → type number", ChangedMeanings.Cast),
-        ("Concat", 4, "default axis written out", ChangedMeanings.Concat),
-        ("Reshape", 5, "shape attribute → input", AttributeInputs.Reshape),
-        ("Slice", 10, "attributes → inputs", AttributeInputs.Slice),
-        ("TopK", 10, "k attribute → input", AttributeInputs.TopK),
-        ("Pad", 11, "attributes → inputs", AttributeInputs.Pad),
-        ("Clip", 11, "attributes → inputs", AttributeInputs.Clip),
-        ("Resize", 11, "opset-10 rounding → asymmetric coordinates", ChangedMeanings.Resize10),
-        ("Scatter", Target + 1, "→ ScatterElements", ChangedMeanings.Scatter),
-        ("Upsample", Target + 1, "→ Resize (asymmetric)", ChangedMeanings.Upsample),
-        ("Dropout", 12, "ratio attribute → input", AttributeInputs.Dropout),
-        ("Squeeze", 13, "axes attribute → input", AttributeInputs.Axes),
-        ("Unsqueeze", 13, "axes attribute → input", AttributeInputs.Axes),
-        ("ReduceSum", 13, "axes attribute → input", AttributeInputs.Axes),
-        ("Split", 13, "split attribute → input", AttributeInputs.Split),
-        ("Softmax", 13, "2-D coercion spelled out", ChangedMeanings.Softmax),
-        ("LogSoftmax", 13, "2-D coercion spelled out", ChangedMeanings.Softmax),
-        ("Hardmax", 13, "2-D coercion spelled out", ChangedMeanings.Softmax),
-        ("BatchNormalization", 14, "spatial and training outputs → training_mode", ChangedMeanings.BatchNormalization),
-        ("RoiAlign", 16, "old default coordinates written out", ChangedMeanings.RoiAlign),
-        ("ImageScaler", 10, "removed experimental op → Mul, Add", RemovedOps.ImageScaler),
-        ("Affine", 10, "removed experimental op → Mul, Add", RemovedOps.Affine),
-        ("Scale", 10, "removed experimental op → Mul", RemovedOps.Scale),
-        ("ScaledTanh", 10, "removed experimental op → Mul, Tanh", RemovedOps.ScaledTanh),
+        .. s_legacyBroadcast.Select(op => (op, 7L, 2, "legacy broadcast attributes → numpy broadcasting", (NodeTranslation)ChangedMeanings.LegacyBroadcast)),
+        ("Cast", 6, 1, "type name → type number", ChangedMeanings.Cast),
+        ("Concat", 4, 1, "default axis written out", ChangedMeanings.Concat),
+        ("Reshape", 5, 1, "shape attribute → input", AttributeInputs.Reshape),
+        ("Slice", 10, 1, "attributes → inputs", AttributeInputs.Slice),
+        ("TopK", 10, 1, "k attribute → input", AttributeInputs.TopK),
+        ("Pad", 11, 1, "attributes → inputs", AttributeInputs.Pad),
+        ("Clip", 11, 1, "attributes → inputs", AttributeInputs.Clip),
+        ("Resize", 11, 2, "opset-10 rounding → asymmetric coordinates", ChangedMeanings.Resize10),
+        ("Scatter", Target + 1, 3, "→ ScatterElements", ChangedMeanings.Scatter),
+        ("Upsample", Target + 1, 1, "→ Resize (asymmetric)", ChangedMeanings.Upsample),
+        ("Dropout", 12, 1, "ratio attribute → input", AttributeInputs.Dropout),
+        ("Squeeze", 13, 1, "axes attribute → input", AttributeInputs.Axes),
+        ("Unsqueeze", 13, 1, "axes attribute → input", AttributeInputs.Axes),
+        ("ReduceSum", 13, 1, "axes attribute → input", AttributeInputs.Axes),
+        ("Split", 13, 1, "split attribute → input", AttributeInputs.Split),
+        ("Softmax", 13, 1, "2-D coercion spelled out", ChangedMeanings.Softmax),
+        ("LogSoftmax", 13, 1, "2-D coercion spelled out", ChangedMeanings.Softmax),
+        ("Hardmax", 13, 1, "2-D coercion spelled out", ChangedMeanings.Softmax),
+        ("BatchNormalization", 14, 5, "spatial and training outputs → training_mode", ChangedMeanings.BatchNormalization),
+        ("RoiAlign", 16, 3, "old default coordinates written out", ChangedMeanings.RoiAlign),
+        ("ImageScaler", 10, 1, "removed experimental op → Mul, Add", RemovedOps.ImageScaler),
+        ("Affine", 10, 1, "removed experimental op → Mul, Add", RemovedOps.Affine),
+        ("Scale", 10, 1, "removed experimental op → Mul", RemovedOps.Scale),
+        ("ScaledTanh", 10, 1, "removed experimental op → Mul, Tanh", RemovedOps.ScaledTanh),
     ];
 
     private const string Experimental = "an experimental op that ONNX removed at opset 10, with no standard form OnnxCd spells";
@@ -143,6 +143,11 @@ internal static class OpsetLift
             {
                 graph.Node.Add(node);
                 continue;
+            }
+
+            if (node.Input.Count < translation.Inputs || node.Output.Count == 0 || node.Output[0].Length == 0)
+            {
+                throw context.Refuse(node, $"{node.OpType} at opset {opset} needs {translation.Inputs} input(s) and an output; the node has {node.Input.Count} and {node.Output.Count}");
             }
 
             var before = node.Clone();
