@@ -126,6 +126,7 @@ internal static class GradientRules
             ["ScatterElements"] = GradientRule.Of(IndexingRules.ScatterElements, IndexingRules.ScatterCheck),
             ["ScatterND"] = GradientRule.Of(IndexingRules.ScatterND, IndexingRules.ScatterCheck),
             ["TopK"] = GradientRule.Of(IndexingRules.TopK, IndexingRules.TopKCheck),
+            ["Trilu"] = GradientRule.Of(IndexingRules.Trilu, n => RuleChecks.OnlyInputs(n, 0)),
 
             // No gradient: shape computations, constants, comparisons, logic, indices, and
             // piecewise-constant functions (zero gradient almost everywhere, as in PyTorch).

@@ -411,6 +411,8 @@ internal static class GradCases
         yield return GradCase.Op("GatherElements", [In.Batched(2, 3, 4), In.Const([3, 3, -1, 0, 1, 2], [1, 3, 2], DataType.Int64)], [Int("axis", 2)], tol: Tolerance.Linear32);
         yield return GradCase.Op("GatherND", [In.X(3, 4), In.Const([0, 1, 2, 3, 0, 1], [3, 2], DataType.Int64)], tol: Tolerance.Linear32, note: "repeated tuples");
         yield return GradCase.Op("GatherND", [In.X(3, 4, 2), In.Const([2, 0], [2, 1], DataType.Int64)], tol: Tolerance.Linear32, note: "slices");
+        yield return GradCase.Op("Trilu", [In.Batched(2, 3, 4)], tol: Tolerance.Linear32, note: "upper");
+        yield return GradCase.Op("Trilu", [In.X(4, 3), In.Const([-1], [], DataType.Int64)], [Int("upper", 0)], tol: Tolerance.Linear32, note: "lower, below the diagonal");
         yield return GradCase.Op("ScatterElements", [In.X(3, 4), In.Const([1, 0, 2, 1], [1, 4], DataType.Int64), In.Const([9, 8, 7, 6], [1, 4])], tol: Tolerance.Linear32);
         yield return GradCase.Op("ScatterND", [In.X(3, 4), In.Const([0, 2], [2, 1], DataType.Int64), In.Const([1, 2, 3, 4, 5, 6, 7, 8], [2, 4])], tol: Tolerance.Linear32);
         yield return GradCase.Op("TopK", [In.X(Sampler.Distinct(0.2), 3, 5), In.Const([2], [1], DataType.Int64)], outputs: 2, tol: Tolerance.Piecewise32);

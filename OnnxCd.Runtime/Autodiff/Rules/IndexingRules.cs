@@ -16,6 +16,14 @@ internal static class IndexingRules
         g.SetInputGrad(0, g.E.ScatterElements(g.ZerosLike(x), g.Input(1), g.Dy, x.KnownShape.Axis(g.Int("axis", 0)), "add"));
     }
 
+    /// <summary>y = x on and above (upper) or below (lower) the k-th diagonal, else 0.  dx = the same triangle of dy.</summary>
+    public static void Trilu(GradientContext g)
+    {
+        var dy = g.Dy;
+        TensorRef?[] inputs = g.HasInput(1) ? [dy, g.Input(1)] : [dy];
+        g.SetInputGrad(0, g.E.Op("Trilu", inputs, dy.ElementType, dy.Shape, Attributes.Int("upper", g.Int("upper", 1))));
+    }
+
     /// <summary>y = TopK(x) along axis with indices idx (output 1).  dx = scatter_add(0, idx, dy) along axis.</summary>
     public static void TopK(GradientContext g)
     {
