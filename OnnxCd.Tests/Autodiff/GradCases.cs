@@ -138,6 +138,7 @@ internal static class GradCases
         yield return GradCase.Op("Softmax", [In.Batched(2, 3, 4)], [Int("axis", 1)], type: F64);
         yield return GradCase.Op("Softmax", [In.X(2, 3, 4)], opset: 11, type: F64, note: "legacy: axes 1..2");
         yield return GradCase.Op("Softmax", [In.X(2, 3, 4)], [Int("axis", 2)], opset: 11, type: F64);
+        yield return GradCase.Op("Softmax", [In.X(2, 3, 4)], [Int("axis", 1)], opset: 24, type: F64);
         yield return GradCase.Op("LogSoftmax", [In.X(2, 3, 4)], type: F64);
         yield return GradCase.Op("LogSoftmax", [In.X(2, 3, 4)], [Int("axis", 0)], type: F64);
         yield return GradCase.Op("LogSoftmax", [In.X(2, 3, 4)], opset: 11, type: F64, note: "legacy: axes 1..2");
@@ -246,6 +247,7 @@ internal static class GradCases
         yield return GradCase.Op("MaxPool", [In.Batched(distinct, 2, 3, 4, 4)], [Ints("kernel_shape", [3, 3]), Ints("strides", [2, 2]), Int("ceil_mode", 1)], tol: Tolerance.Piecewise32, note: "googlenet maxpool3");
         yield return GradCase.Op("MaxPool", [In.X(distinct, 1, 2, 5, 5)], [Ints("kernel_shape", [2, 2]), Ints("strides", [2, 2]), Int("ceil_mode", 1)], tol: Tolerance.Piecewise32, note: "partial windows");
         yield return GradCase.Op("MaxPool", [In.X(distinct, 1, 2, 6, 6)], [Ints("kernel_shape", [3, 3]), Ints("strides", [1, 1])], opset: 12, tol: Tolerance.Piecewise32, note: "overlapping at opset 12, lifted to 17");
+        yield return GradCase.Op("MaxPool", [In.X(distinct, 1, 2, 6, 6)], [Ints("kernel_shape", [3, 3]), Ints("strides", [1, 1])], opset: 24, tol: Tolerance.Piecewise32, note: "overlapping at opset 24, the newest ONNX Runtime 1.31 runs");
         yield return GradCase.Op("MaxPool", [In.X(distinct, 1, 2, 7, 7)], [Ints("kernel_shape", [3, 3]), Ints("strides", [1, 1]), Int("storage_order", 1)], tol: Tolerance.Piecewise32);
         yield return GradCase.Op("MaxPool", [In.X(distinct, 1, 2, 5, 5)], [Ints("kernel_shape", [2, 2]), Ints("strides", [2, 2]), Ints("pads", [1, 1, 1, 1])], tol: Tolerance.Piecewise32, note: "padded windows");
         yield return GradCase.Op("MaxPool", [In.X(distinct, 1, 2, 9, 9)], [Ints("kernel_shape", [2, 2]), Ints("strides", [4, 4]), Ints("dilations", [2, 2])], tol: Tolerance.Piecewise32, note: "dilated, apart");
