@@ -73,6 +73,10 @@ internal static class GradientRules
             ["Softmax"] = GradientRule.Of(ActivationRules.Softmax),
             ["LogSoftmax"] = GradientRule.Of(ActivationRules.LogSoftmax),
 
+            // Losses
+            ["NegativeLogLikelihoodLoss"] = GradientRule.Of(LossRules.NegativeLogLikelihoodLoss, n => RuleChecks.OnlyInputs(n, 0)),
+            ["SoftmaxCrossEntropyLoss"] = GradientRule.Of(LossRules.SoftmaxCrossEntropyLoss, n => RuleChecks.OnlyInputs(n, 0)),
+
             // Normalisation
             ["BatchNormalization"] = GradientRule.Of(NormalizationRules.BatchNormalization, NormalizationRules.BatchNormalizationCheck),
             ["LayerNormalization"] = GradientRule.Of(NormalizationRules.LayerNormalization, NormalizationRules.LayerNormalizationCheck),

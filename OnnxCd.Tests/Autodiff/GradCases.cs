@@ -14,7 +14,7 @@ internal static class GradCases
 
     public static IReadOnlyList<GradCase> All { get; } =
     [
-        .. Elementwise(), .. Activations(), .. Normalization(), .. Convolution(), .. Pooling(),
+        .. Elementwise(), .. Activations(), .. Losses(), .. Normalization(), .. Convolution(), .. Pooling(),
         .. Reductions(), .. LinearAlgebra(), .. ShapeOps(), .. NoGradientOps(),
     ];
 
@@ -95,6 +95,18 @@ internal static class GradCases
         }
 
         yield return GradCase.Op("Mod", [In.X(Sampler.AwayFrom([-3, -1.5, 0, 1.5, 3], 0.1), 3, 4), In.Const([1.5], [1])], [Int("fmod", 1)], tol: Tolerance.Piecewise32);
+    }
+
+    private static IEnumerable<GradCase> Losses()
+    {
+        static In Labels(long[] values, params long[] dims) => In.Const(values.Select(v => (double)v).ToArray(), dims, DataType.Int64);
+        In weights = In.Const([0.5, 2, 1, 1.5], [4]);
+        yield return GradCase.Op("NegativeLogLikelihoodLoss", [In.X(3, 4), Labels([2, 0, 3], 3)], type: F64, note: "mean");
+        yield return GradCase.Op("NegativeLogLikelihoodLoss", [In.X(3, 4), Labels([2, 0, 3], 3), weights], [String("reduction", "sum")], type: F64);
+        yield return GradCase.Op("NegativeLogLikelihoodLoss", [In.X(2, 4, 3), Labels([1, 1, 0, 3, 2, 1], 2, 3), weights], [Int("ignore_index", 1)], type: F64, note: "weighted mean over [N,d]");
+        yield return GradCase.Op("NegativeLogLikelihoodLoss", [In.X(2, 4, 3), Labels([1, 1, 0, 3, 2, 1], 2, 3)], [String("reduction", "none"), Int("ignore_index", 3)], type: F64);
+        yield return GradCase.Op("SoftmaxCrossEntropyLoss", [In.X(3, 4), Labels([2, 0, 3], 3)], type: F64, note: "mean");
+        yield return GradCase.Op("SoftmaxCrossEntropyLoss", [In.X(2, 4, 3), Labels([1, 1, 0, 3, 2, 1], 2, 3), weights], [String("reduction", "none"), Int("ignore_index", 0)], outputs: 2, type: F64, note: "with log_prob");
     }
 
     private static IEnumerable<GradCase> Activations()

@@ -17,8 +17,6 @@ public sealed class OnnxConformanceTests(ITestOutputHelper output)
     /// </summary>
     private static readonly (string Reason, string Why)[] s_expectedRefusals =
     [
-        ("NegativeLogLikelihoodLoss: no gradient rule", "a training loss, not part of a classifier's inference graph"),
-        ("SoftmaxCrossEntropyLoss: no gradient rule", "a training loss, not part of a classifier's inference graph"),
         ("opset_import is missing", "the optimiser ops (Adagrad, Adam, Momentum) live in the preview training domain alone"),
         ("BatchNormalization is in training mode", "batch statistics tie each sample to its batch: OnnxCd scores eval-mode models"),
         ("Dropout has training_mode = true", "random masks: OnnxCd scores eval-mode models"),
