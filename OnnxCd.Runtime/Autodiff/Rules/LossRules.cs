@@ -71,8 +71,7 @@ internal static class LossRules
 
         var perSample = g.String("reduction", "mean") switch
         {
-            "none" => dy,
-            "sum" => dy,
+            "none" or "sum" => dy,
             _ => e.Div(dy, weight is null
                 ? e.Cast(e.Size(target), scores.ElementType)
                 : e.ReduceSum(weight, Enumerable.Range(0, target.Rank).Select(a => (long)a).ToArray(), keepDims: false)),

@@ -33,14 +33,13 @@ internal sealed class LiftContext
             }
         }
 
-        _ranks = graph.Input.Concat(graph.Output).Concat(graph.ValueInfo)
-            .Where(v => v.Type?.TensorType?.Shape is not null)
+        var declared = graph.Input.Concat(graph.Output).Concat(graph.ValueInfo)
+            .Where(v => v.Type?.TensorType is not null)
             .GroupBy(v => v.Name)
-            .ToDictionary(g => g.Key, g => g.First().Type.TensorType.Shape.Dim.Count, StringComparer.Ordinal);
-        _types = graph.Input.Concat(graph.Output).Concat(graph.ValueInfo)
-            .Where(v => v.Type?.TensorType is { ElemType: > 0 })
-            .GroupBy(v => v.Name)
-            .ToDictionary(g => g.Key, g => (DataType)g.First().Type.TensorType.ElemType, StringComparer.Ordinal);
+            .Select(g => (g.Key, Tensor: g.First().Type.TensorType))
+            .ToList();
+        _ranks = declared.Where(d => d.Tensor.Shape is not null).ToDictionary(d => d.Key, d => d.Tensor.Shape.Dim.Count, StringComparer.Ordinal);
+        _types = declared.Where(d => d.Tensor.ElemType > 0).ToDictionary(d => d.Key, d => (DataType)d.Tensor.ElemType, StringComparer.Ordinal);
         foreach (var (name, value) in _constants)
         {
             _ranks[name] = value.Dims.Count;
