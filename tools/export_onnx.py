@@ -32,6 +32,8 @@ import onnx
 import torch
 from torch import nn
 
+from onnx_exporter import torchscript_exporter
+
 
 class WithFeatures(nn.Module):
     """Returns (logits, features): the input of the last global pooling module or, when the model
@@ -131,7 +133,8 @@ def main():
     x = torch.rand(2, args.channels, args.input_size, args.input_size)
     outputs = ["logits", "features"] if args.features else ["logits"]
     torch.onnx.export(exported, x, args.out, opset_version=args.opset, input_names=["input"], output_names=outputs,
-                      dynamic_axes={name: {0: "batch"} for name in ["input"] + outputs}, do_constant_folding=True)
+                      dynamic_axes={name: {0: "batch"} for name in ["input"] + outputs}, do_constant_folding=True,
+                      **torchscript_exporter())
     onnx_model = onnx.load(args.out)
     onnx.checker.check_model(onnx_model)
     refuse_training_mode(onnx_model)

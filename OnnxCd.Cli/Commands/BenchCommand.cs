@@ -38,6 +38,9 @@ internal sealed class BenchOptions : CdHyperParameterOptions, IDeviceOptions
     [Option("peak-size", Default = 1024, HelpText = "n of the n×n MatMul that measures the peak.")]
     public int PeakSize { get; set; }
 
+    [Option("profile", HelpText = "Write ONNX Runtime's trace of every session (each node run, its provider and duration) to PREFIX-NNN_TIME.json; it grows with every step, so profile one small batch size and few steps.")]
+    public string? Profile { get; set; }
+
     [Option("json", HelpText = "Print the results as JSON.")]
     public bool Json { get; set; }
 }
@@ -55,7 +58,12 @@ internal static class BenchCommand
             .ToArray();
         var repeats = OptionParsing.Positive(o.Repeat, "--repeat", 1000);
         var peakSize = OptionParsing.Positive(o.PeakSize, "--peak-size", 8192);
-        var sessions = CdSetup.Sessions(o, o.Sessions);
+        if (o.Profile is not null && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(o.Profile))))
+        {
+            throw new UsageException($"--profile '{o.Profile}': the folder '{Path.GetDirectoryName(Path.GetFullPath(o.Profile))}' does not exist; create it first or give a prefix in an existing folder.");
+        }
+
+        var sessions = CdSetup.Sessions(o, o.Sessions).Select(s => s with { ProfilePrefix = o.Profile }).ToList();
         var execution = sessions[0] with { IntraOpThreads = o.Threads };
         var model = OnnxModel.Load(o.Model);
         var options = CdSetup.Options(o, model);

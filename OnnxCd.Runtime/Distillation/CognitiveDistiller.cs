@@ -21,8 +21,9 @@ public sealed class CognitiveDistiller : IDisposable
     private readonly InferenceSession _step;
     private readonly NoiseSource _noise;
     private readonly Dictionary<int, StepLoop> _loops = [];
+    private readonly OrtMemoryInfo? _deviceMemory;
 
-    private CognitiveDistiller(CdGraphs graphs, CdOptions options, CreatedSession reference, CreatedSession step, NoiseSource noise, int batchSize)
+    private CognitiveDistiller(CdGraphs graphs, CdOptions options, CreatedSession reference, CreatedSession step, NoiseSource noise, int batchSize, DeviceSpec device)
     {
         Graphs = graphs;
         Options = options;
@@ -32,6 +33,8 @@ public sealed class CognitiveDistiller : IDisposable
         FallbackReason = step.FallbackReason;
         _noise = noise;
         BatchSize = graphs.ImageShape.IsDynamic(0) ? batchSize : (int)graphs.ImageShape[0];
+        // The step state stays in the GPU's memory between steps; on the CPU, host memory is the device's.
+        _deviceMemory = Provider.StartsWith("CPU", StringComparison.Ordinal) ? null : new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, device.DeviceId, OrtMemType.Default);
     }
 
     /// <summary>The graphs that run.</summary>
@@ -69,7 +72,7 @@ public sealed class CognitiveDistiller : IDisposable
                 execution.FollowingFallback(reference),
                 target => target == execution.Target ? graphs : CdGraphBuilder.Build(model, shapes, options, target),
                 g => g.Step);
-            return new CognitiveDistiller(stepGraphs, options, reference, step with { FallbackReason = reference.FallbackReason }, noise ?? NoiseSource.Seeded(options.Seed), batchSize);
+            return new CognitiveDistiller(stepGraphs, options, reference, step with { FallbackReason = reference.FallbackReason }, noise ?? NoiseSource.Seeded(options.Seed), batchSize, execution.Device);
         }
         catch
         {
@@ -188,6 +191,7 @@ public sealed class CognitiveDistiller : IDisposable
 
         _step.Dispose();
         _reference.Dispose();
+        _deviceMemory?.Dispose();
     }
 
     private StepLoop LoopFor(int batch, long[] shape)
@@ -201,8 +205,7 @@ public sealed class CognitiveDistiller : IDisposable
                 _loops.Remove(stale.Key);
             }
 
-            var hostInputsCopied = !Provider.StartsWith("CPU", StringComparison.Ordinal);
-            _loops[batch] = loop = new StepLoop(_step, Graphs.Names, batch, shape, [batch, .. Graphs.TargetShape.Dims.Skip(1)], hostInputsCopied);
+            _loops[batch] = loop = new StepLoop(_step, Graphs.Names, batch, shape, [batch, .. Graphs.TargetShape.Dims.Skip(1)], _deviceMemory);
         }
 
         return loop;

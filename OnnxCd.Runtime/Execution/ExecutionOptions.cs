@@ -17,6 +17,13 @@ public sealed record ExecutionOptions
     /// <summary>How CUDA picks convolution algorithms; ONNX Runtime's exhaustive search unless set.</summary>
     public CudnnSearch CudnnSearch { get; init; }
 
+    /// <summary>
+    /// When set, ONNX Runtime profiles every session created with these options and writes its
+    /// trace (each node run, with its provider and duration) to <c>PREFIX-NNN_TIME.json</c> when the
+    /// session closes, NNN counting sessions. The trace grows with every run: profile a few steps.
+    /// </summary>
+    public string? ProfilePrefix { get; init; }
+
     /// <summary>The most bytes the shape probe may hold when the graphs are built (<see cref="ModelProbe.Run"/>); 4 GiB unless set.</summary>
     public long ProbeMemory { get; init; } = ModelProbe.DefaultMemoryLimit;
 

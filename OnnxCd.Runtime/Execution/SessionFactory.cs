@@ -7,6 +7,8 @@ namespace OnnxCd.Runtime.Execution;
 /// <summary>Creates ONNX Runtime sessions on the CPU or CUDA provider and reports which one runs.</summary>
 public static class SessionFactory
 {
+    private static int s_profiledSessions;
+
     /// <summary>Creates a session for a serialized model.</summary>
     /// <exception cref="ModelException">ONNX Runtime rejects the model.</exception>
     /// <exception cref="InvalidOperationException">An explicit CUDA device cannot be used; the message carries the loader's reason.</exception>
@@ -84,6 +86,14 @@ public static class SessionFactory
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
             IntraOpNumThreads = options.IntraOpThreads,
         };
+        if (options.ProfilePrefix is not null)
+        {
+            // ONNX Runtime stamps the file with the time to the second: the count keeps sessions opened within one second apart.
+            // The prefix is read when profiling is enabled, so it is set first.
+            sessionOptions.ProfileOutputPathPrefix = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{options.ProfilePrefix}-{Interlocked.Increment(ref s_profiledSessions):D3}");
+            sessionOptions.EnableProfiling = true;
+        }
+
         if (cuda)
         {
             using var cudaOptions = new OrtCUDAProviderOptions();

@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Inputs, PyTorch references and the agreement figures of the GPU check (tools/gpu/device-check.sh).
+
+  prepare --model fmnist|resnet18 --work DIR --torch-device cuda|cpu [--batch 64] [--steps 10,100]
+      Writes DIR/model.txt (the ONNX file OnnxCd runs), x.npy (random images), c.npy (a random
+      cotangent of the logits), noise_S.npy ([S,N,C], one per step count), and PyTorch's answers
+      on the same network and weights: vjp_torch.npy (autograd in float32 on --torch-device),
+      vjp_torch64.npy (float64 on the CPU, the ground truth) and masks_torch_S.npy (the reference
+      CD, tools/reference_cd.py, on --torch-device with the same noise, S steps).
+  compare --work DIR --runs cpu,device --out FILE.json
+      Reads OnnxCd's answers (vjp_RUN.npy, distill_RUN_S/masks.npy; RUN names where OnnxCd ran:
+      cpu, and device, the GPU or in a dry run the CPU again) and writes how far each
+      is from the others: the input gradient as ||a - b|| / ||b||, the masks after the fewest steps
+      per sample (max |dm|: at most 10 in 64 samples over 1e-4 and a median under 1e-5, as
+      CudaPathTests and ReferenceParityTests require), the L1 scores after the most steps (median
+      relative difference, rank correlation).
+  scans --cpu DIR --device DIR --out FILE.json
+      Two scans of one scan set, on the CPU and on the device: each one's AUROC and flagged count, and per sample the largest
+      L1 and suspicion differences, their rank correlation and how many flags differ.
+  summary FILE.json...
+      One line per figure, for the end of the device's output.
+"""
+import argparse
+import contextlib
+import csv
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+from bench_reference import network  # noqa: E402
+from reference_cd import cognitive_distillation  # noqa: E402
+
+# The agreement rule of the CUDA and parity tests: per-sample max |dm| over 1e-4 in at most this
+# many of 64 samples, and a median under 1e-5 (OnnxCd.Tests ReferenceParityTests.DivergedPer64).
+DIVERGED = 1e-4
+DIVERGED_PER_64 = 10
+MEDIAN = 1e-5
+
+
+def prepare(args):
+    os.makedirs(args.work, exist_ok=True)
+    model, image, onnx_path = network(args.model, args.work)
+    with open(os.path.join(args.work, "model.txt"), "w") as f:
+        f.write(os.path.abspath(onnx_path))
+    gen = torch.Generator().manual_seed(7)
+    x = torch.rand(args.batch, *image, generator=gen)
+    with torch.no_grad():
+        logits = model(x[:1])
+    c = torch.randn(args.batch, *logits.shape[1:], generator=gen)
+    np.save(os.path.join(args.work, "x.npy"), x.numpy())
+    np.save(os.path.join(args.work, "c.npy"), c.numpy())
+
+    for parameter in model.parameters():
+        parameter.requires_grad_(False)
+    for dtype, device, name in [(torch.float32, args.torch_device, "vjp_torch.npy"), (torch.float64, "cpu", "vjp_torch64.npy")]:
+        net = model.to(device=device, dtype=dtype)
+        xd = x.detach().to(device=device, dtype=dtype).requires_grad_(True)
+        (net(xd) * c.to(device=device, dtype=dtype)).sum().backward()
+        np.save(os.path.join(args.work, name), xd.grad.double().cpu().numpy())
+    model = model.to(device=args.torch_device, dtype=torch.float32)
+
+    for steps in [int(s) for s in args.steps.split(",")]:
+        noise = torch.rand(steps, args.batch, image[0], generator=gen)
+        np.save(os.path.join(args.work, f"noise_{steps}.npy"), noise.numpy())
+        # The reference creates its mask without naming a device: on a GPU it must land there too.
+        with torch.device(args.torch_device) if args.torch_device != "cpu" else contextlib.nullcontext():
+            masks = cognitive_distillation(lambda v: model(v), x.to(args.torch_device), noise.to(args.torch_device), steps, 0.1, 0.01, 1.0)
+        np.save(os.path.join(args.work, f"masks_torch_{steps}.npy"), masks.cpu().numpy())
+    print(f"agreement: prepared {args.model} in {args.work} (torch {torch.__version__} on {args.torch_device})", file=sys.stderr)
+
+
+def relative(a, b):
+    return float(np.linalg.norm((a - b).ravel()) / max(np.linalg.norm(b.ravel()), 1e-30))
+
+
+def rank_correlation(a, b):
+    ra, rb = np.argsort(np.argsort(a)), np.argsort(np.argsort(b))
+    return float(np.corrcoef(ra, rb)[0, 1])
+
+
+def masks_agree(a, b):
+    worst = np.abs(a - b).reshape(len(a), -1).max(axis=1)
+    diverged = int((worst > DIVERGED).sum())
+    median = float(np.median(worst))
+    return {"samples": len(worst), "diverged_over_1e-4": diverged, "median_max_abs": median, "worst": float(worst.max()),
+            "pass": diverged * 64 <= len(worst) * DIVERGED_PER_64 and median <= MEDIAN}
+
+
+def l1_agree(a, b):
+    la, lb = a.reshape(len(a), -1).sum(axis=1, dtype=np.float64), b.reshape(len(b), -1).sum(axis=1, dtype=np.float64)
+    return {"median_relative": float(np.median(np.abs(la - lb) / np.maximum(np.abs(lb), 1e-12))), "rank_correlation": rank_correlation(la, lb)}
+
+
+def compare(args):
+    work = args.work
+    load = lambda name: np.load(os.path.join(work, name))  # noqa: E731
+    devices = [d for d in args.runs.split(",") if d]
+    steps = sorted(int(f[len("noise_"):-len(".npy")]) for f in os.listdir(work) if f.startswith("noise_"))
+    answers = {"torch": {"vjp": load("vjp_torch.npy"), **{s: load(f"masks_torch_{s}.npy") for s in steps}}}
+    for device in devices:
+        answers[device] = {"vjp": load(f"vjp_{device}.npy").astype(np.float64),
+                           **{s: np.load(os.path.join(work, f"distill_{device}_{s}", "masks.npy")) for s in steps}}
+    truth = load("vjp_torch64.npy")
+    pairs = [(d, "torch") for d in devices] + [(a, b) for i, a in enumerate(devices) for b in devices[i + 1:]]
+    report = {"model": open(os.path.join(work, "model.txt")).read(), "vjp_against_float64": {k: relative(v["vjp"], truth) for k, v in answers.items()},
+              "pairs": {}}
+    for a, b in pairs:
+        report["pairs"][f"{a} vs {b}"] = {"vjp_relative": relative(answers[a]["vjp"], answers[b]["vjp"]),
+                                          f"masks_{steps[0]}_steps": masks_agree(answers[a][steps[0]], answers[b][steps[0]]),
+                                          f"l1_{steps[-1]}_steps": l1_agree(answers[a][steps[-1]], answers[b][steps[-1]])}
+    with open(args.out, "w") as f:
+        json.dump(report, f, indent=2)
+
+
+def read_scan(folder):
+    with open(os.path.join(folder, "scores.csv")) as f:
+        rows = sorted(csv.DictReader(f), key=lambda r: int(r["index"]))
+    with open(os.path.join(folder, "summary.json")) as f:
+        summary = json.load(f)["summary"]
+    return rows, summary
+
+
+def scans(args):
+    (cpu_rows, cpu), (device_rows, device) = read_scan(args.cpu), read_scan(args.device)
+    if [r["index"] for r in cpu_rows] != [r["index"] for r in device_rows]:
+        sys.exit(f"agreement: the scans in {args.cpu} and {args.device} scored different samples")
+    column = lambda rows, name: np.array([float(r[name]) for r in rows])  # noqa: E731
+    report = {"samples": len(cpu_rows), "auroc": {"cpu": (cpu.get("metrics") or {}).get("auroc"), "device": (device.get("metrics") or {}).get("auroc")},
+              "flagged": {"cpu": cpu["flagged"], "device": device["flagged"]},
+              "suspected_target": {"cpu": cpu.get("suspectedTarget"), "device": device.get("suspectedTarget")},
+              "flags_differing": sum(a["flagged"] != b["flagged"] for a, b in zip(cpu_rows, device_rows))}
+    for name in ["l1", "suspicion"]:
+        a, b = column(device_rows, name), column(cpu_rows, name)
+        report[name] = {"max_abs_difference": float(np.abs(a - b).max()), "rank_correlation": rank_correlation(a, b)}
+    with open(args.out, "w") as f:
+        json.dump(report, f, indent=2)
+
+
+def summary(args):
+    for path in args.files:
+        with open(path) as f:
+            report = json.load(f)
+        name = os.path.basename(path)
+        if "pairs" in report:
+            print(f"{name}: input gradient against float64: " + ", ".join(f"{k} {v:.1e}" for k, v in report["vjp_against_float64"].items()))
+            for pair, r in report["pairs"].items():
+                masks = next(v for k, v in r.items() if k.startswith("masks_"))
+                l1 = next(v for k, v in r.items() if k.startswith("l1_"))
+                print(f"{name}: {pair}: vjp {r['vjp_relative']:.1e}; masks {'agree' if masks['pass'] else 'DISAGREE'} ({masks['diverged_over_1e-4']}/{masks['samples']}"
+                      f" over 1e-4, median {masks['median_max_abs']:.1e}); L1 median rel {l1['median_relative']:.1e}, rank corr {l1['rank_correlation']:.4f}")
+        else:
+            print(f"{name}: {report['samples']} samples: AUROC cpu {report['auroc']['cpu']} device {report['auroc']['device']}; flagged {report['flagged']['cpu']}/{report['flagged']['device']}"
+                  f" ({report['flags_differing']} differ); suspicion max |d| {report['suspicion']['max_abs_difference']:.1e}, rank corr {report['suspicion']['rank_correlation']:.4f}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    verbs = parser.add_subparsers(dest="verb", required=True)
+    p = verbs.add_parser("prepare")
+    p.add_argument("--model", choices=["fmnist", "resnet18"], required=True)
+    p.add_argument("--work", required=True)
+    p.add_argument("--torch-device", default="cpu")
+    p.add_argument("--batch", type=int, default=64)
+    p.add_argument("--steps", default="10,100", help="step counts of the reference CD runs; the fewest compare masks, the most L1 scores")
+    p = verbs.add_parser("compare")
+    p.add_argument("--work", required=True)
+    p.add_argument("--runs", default="cpu,device")
+    p.add_argument("--out", required=True)
+    p = verbs.add_parser("scans")
+    p.add_argument("--cpu", required=True)
+    p.add_argument("--device", required=True)
+    p.add_argument("--out", required=True)
+    p = verbs.add_parser("summary")
+    p.add_argument("files", nargs="+")
+    args = parser.parse_args()
+    {"prepare": prepare, "compare": compare, "scans": scans, "summary": summary}[args.verb](args)
+
+
+if __name__ == "__main__":
+    main()

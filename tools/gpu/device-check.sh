@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# The GPU check: everything one visit to a lent GPU machine proves, in one command. Also runs on the
+# CPU (--device cpu, the dry run): the same steps and outputs, with the CPU where the GPU would be.
+#
+#   tools/gpu/device-check.sh --parts DIR | --onnxcd CMD  [--device cuda|cpu] [--out DIR]
+#                             [--python python3] [--quick] [--only bench,profile,agreement,scan]
+#
+#   --parts DIR   the bundle of tools/gpu/bundle.sh (DIR/partNN and DIR/SHA256SUMS): checked,
+#                 reassembled and unpacked, then its onnxcd runs (with CUDA 13 and cuDNN 9 from the
+#                 nvidia-* Python packages of the machine's PyTorch on the loader's path)
+#   --onnxcd CMD  run this onnxcd instead, e.g. "dotnet OnnxCd.Cli/bin/Release/net10.0/onnxcd.dll"
+#   --device      where the "device" side runs: cuda (default) or cpu for the dry run
+#   --quick       small sizes, for the dry run in CI (batch sizes 1,4; few steps; a tenth of the scan)
+#   --only        a comma-separated subset of the steps (a rerun of what failed)
+#
+# Steps, each logged with its time and exit status in OUT/steps.tsv; a failing step does not stop the
+# ones after it, except the first: if onnxcd cannot open the device, the loader's view is saved and
+# the check stops, leaving the visit's time for a fix.
+#   machine     nvidia-smi (the card, driver, clocks), the libraries found, onnxcd's version
+#   smoke       one tiny bench on the device
+#   bench       tools/bench_reference.py --onnxcd: PyTorch eager CD-L and onnxcd bench on the same
+#               device, network, batch sizes and steps (the shipped Fashion-MNIST CNN and ResNet-18
+#               at 32x32), TF32 off and on, every cuDNN search on ResNet-18
+#   profile     onnxcd bench --profile on ResNet-18, summarised by tools/gpu/profile_summary.py:
+#               which provider ran each node, graph-inserted copies, time outside the nodes
+#   agreement   tools/gpu/agreement.py: onnxcd vjp and distill on the CPU and the device against
+#               PyTorch autograd and the reference CD on the device, and float64 autograd
+#   scan        the README's main job (blend scan set) on the CPU and on the device, compared
+# Results: OUT/summary.txt (the figures, also printed last), OUT/results.tar.gz (every JSON, the
+# profile summaries, the scans' summaries and scores), OUT/device-check.log.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+repo=$(pwd)
+
+parts="" onnxcd="" device=cuda out="${OUT:-out/gpu-check}" python=python3 quick=0 only=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --parts) parts=$2; shift 2 ;;
+    --onnxcd) onnxcd=$2; shift 2 ;;
+    --device) device=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    --python) python=$2; shift 2 ;;
+    --quick) quick=1; shift ;;
+    --only) only=$2; shift 2 ;;
+    *) echo "device-check.sh: unknown argument '$1'; see the comment at the top of tools/gpu/device-check.sh" >&2; exit 2 ;;
+  esac
+done
+if [[ -n $parts && -n $onnxcd ]] || [[ -z $parts && -z $onnxcd ]]; then
+  echo "device-check.sh: give either --parts DIR (the bundle) or --onnxcd CMD" >&2; exit 2
+fi
+[[ $device == cuda || $device == cpu ]] || { echo "device-check.sh: --device '$device' is not valid; use cuda or cpu" >&2; exit 2; }
+
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+work=$(mktemp -d)
+bundle=""
+trap 'rm -rf "$work" ${bundle:+"$bundle"}' EXIT
+log="$out/device-check.log"
+exec > >(tee -a "$log") 2>&1
+printf 'step\tstatus\tseconds\n' > "$work/steps.tsv"
+
+if (( quick )); then
+  batches=1,4 steps=5 repeat=1 peak=256 agree_batch=8 agree_steps=3,10 scan_args=(--steps 10 --shard 1/10) search_batches=4
+else
+  batches=1,64,256,1024 steps=100 repeat=3 peak=8192 agree_batch=64 agree_steps=10,100 scan_args=() search_batches=256
+fi
+[[ $device == cpu ]] && peak=$(( peak < 1024 ? peak : 1024 ))
+torch_device=$device
+
+wanted() { [[ -z $only || ",$only," == *",$1,"* ]]; }
+step() {
+  local name=$1; shift
+  local start=$SECONDS
+  echo "== $name: $*"
+  "$@"
+  local status=$?
+  printf '%s\t%s\t%s\n' "$name" "$status" "$(( SECONDS - start ))" >> "$work/steps.tsv"
+  (( status == 0 )) || echo "== $name: FAILED (exit $status)"
+  return $status
+}
+
+if [[ -n $parts ]]; then
+  echo "== bundle: checking and unpacking $parts"
+  (cd "$parts" && sha256sum -c SHA256SUMS) || { echo "device-check.sh: the parts in $parts do not match SHA256SUMS; send the failing ones again" >&2; exit 3; }
+  bundle=$(mktemp -d)
+  cat "$parts"/part* | "$python" -c "import sys, tarfile; tarfile.open(fileobj=sys.stdin.buffer, mode='r|xz').extractall(sys.argv[1])" "$bundle" || exit 3
+  onnxcd="$bundle/onnxcd/onnxcd"
+fi
+if [[ $device == cuda ]]; then
+  # CUDA 13 and cuDNN 9 come with PyTorch's nvidia-* packages; the driver's libcuda from the system.
+  nvidia_libs=$("$python" -c "import nvidia, os; print('\n'.join(nvidia.__path__))" 2>/dev/null | while read -r root; do find "$root" -name 'lib*.so*' -printf '%h\n'; done | sort -u | paste -sd:)
+  for extra in /usr/local/nvidia/lib64 /usr/local/cuda/lib64; do [[ -d $extra ]] && nvidia_libs="$nvidia_libs:$extra"; done
+  export LD_LIBRARY_PATH="${nvidia_libs}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+fi
+read -r -a run_onnxcd <<< "$onnxcd"
+
+machine() {
+  { date -u; uname -a; nproc; free -g; } > "$work/machine.txt"
+  if [[ $device == cuda ]]; then
+    nvidia-smi >> "$work/machine.txt"
+    nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.max.mem,power.limit --format=csv >> "$work/machine.txt"
+    echo "LD_LIBRARY_PATH=$LD_LIBRARY_PATH" >> "$work/machine.txt"
+  fi
+  "$python" -c "import torch; print('torch', torch.__version__, 'cuda', torch.version.cuda, 'cudnn', torch.backends.cudnn.version(), torch.cuda.get_device_name(0) if torch.cuda.is_available() else 'no GPU')" >> "$work/machine.txt"
+  "${run_onnxcd[@]}" --version >> "$work/machine.txt"
+  cat "$work/machine.txt"
+}
+
+smoke() {
+  "${run_onnxcd[@]}" bench --model onnx-models/fmnist-cnn-clean.onnx --device "$device" --batch-sizes 2 --steps 2 --repeat 1 --peak-size 64 \
+    && return 0
+  if [[ -n $bundle ]]; then
+    echo "-- the CUDA provider's libraries as the loader sees them:"
+    ldd "$bundle/onnxcd/libonnxruntime_providers_cuda.so" | tee "$work/ldd.txt"
+  fi
+  return 1
+}
+
+bench() {
+  local status=0 model tf32 search tag
+  for model in fmnist resnet18; do
+    for tf32 in "" --tf32; do
+      tag="$model-exhaustive${tf32:+-tf32}"
+      echo "-- $tag"
+      "$python" tools/bench_reference.py --model "$model" --device "$device" --batch-sizes "$batches" --steps "$steps" --repeat "$repeat" \
+        --cudnn-search exhaustive $tf32 --peak-size "$peak" --onnxcd "$onnxcd" --json > "$work/bench-$tag.json" || status=1
+    done
+  done
+  for search in heuristic default; do
+    echo "-- resnet18-$search"
+    "$python" tools/bench_reference.py --model resnet18 --device "$device" --batch-sizes "$search_batches" --steps "$steps" --repeat "$repeat" \
+      --cudnn-search "$search" --peak-size "$peak" --onnxcd "$onnxcd" --json > "$work/bench-resnet18-$search.json" || status=1
+  done
+  return $status
+}
+
+agreement() {
+  local status=0 model where s dir
+  for model in fmnist resnet18; do
+    dir="$work/agreement-$model"
+    "$python" tools/gpu/agreement.py prepare --model "$model" --work "$dir" --torch-device "$torch_device" --batch "$agree_batch" --steps "$agree_steps" || { status=1; continue; }
+    for where in cpu device; do
+      local run_on=$device
+      [[ $where == cpu ]] && run_on=cpu
+      "${run_onnxcd[@]}" vjp --model "$(cat "$dir/model.txt")" --input "$dir/x.npy" --cotangent "$dir/c.npy" --out "$dir/vjp_$where.npy" --device "$run_on" || status=1
+      for s in ${agree_steps//,/ }; do
+        "${run_onnxcd[@]}" distill --model "$(cat "$dir/model.txt")" --input "$dir/x.npy" --mode logits --steps "$s" --noise "$dir/noise_$s.npy" \
+          --device "$run_on" --out "$dir/distill_${where}_$s" > /dev/null || status=1
+      done
+    done
+    "$python" tools/gpu/agreement.py compare --work "$dir" --runs cpu,device --out "$work/agreement-$model.json" || status=1
+  done
+  return $status
+}
+
+profile() {
+  local dir="$work/agreement-resnet18"
+  [[ -f $dir/model.txt ]] || "$python" tools/gpu/agreement.py prepare --model resnet18 --work "$dir" --torch-device "$torch_device" --batch 2 --steps 2 || return 1
+  mkdir -p "$work/profile"
+  "${run_onnxcd[@]}" bench --model "$(cat "$dir/model.txt")" --device "$device" --batch-sizes 64 --steps 10 --repeat 1 --peak-size 64 \
+    --profile "$work/profile/resnet18" > /dev/null || return 1
+  "$python" tools/gpu/profile_summary.py "$work/profile/resnet18" --out "$work/profile-resnet18.json" | tee "$work/profile-resnet18.txt"
+}
+
+scan() {
+  local status=0 where run_on
+  for where in cpu device; do
+    run_on=$device
+    [[ $where == cpu ]] && run_on=cpu
+    "${run_onnxcd[@]}" scan --model onnx-models/fmnist-blend.onnx --data onnx-models/scansets/blend-images.npy --labels onnx-models/scansets/blend-labels.npy \
+      --truth onnx-models/scansets/blend-poison.npy --device "$run_on" "${scan_args[@]}" --out "$work/scan-$where" || status=1
+  done
+  "$python" tools/gpu/agreement.py scans --cpu "$work/scan-cpu" --device "$work/scan-device" --out "$work/scan.json" || status=1
+  return $status
+}
+
+wanted machine && step machine machine
+if wanted smoke && ! step smoke smoke; then
+  echo "device-check.sh: onnxcd could not run on $device; stopping here (the loader's view is in the results)"
+else
+  wanted bench && step bench bench
+  wanted agreement && step agreement agreement
+  wanted profile && step profile profile
+  wanted scan && step scan scan
+fi
+
+# What comes back: a summary, every JSON and text result (not the raw traces and masks), the log.
+{
+  echo "# GPU check, device $device$( ((quick)) && echo ', quick sizes'), $(date -u +%FT%TZ)"
+  grep -m1 -E 'NVIDIA|torch' "$work/machine.txt" 2>/dev/null
+  column -t "$work/steps.tsv"
+  for file in "$work"/bench-*.json; do
+    [[ -f $file ]] || continue
+    "$python" -c "
+import json, sys
+r = json.load(open(sys.argv[1]))
+tag = sys.argv[1].rsplit('/', 1)[-1][len('bench-'):-len('.json')]
+for row in r['rows']:
+    print(f\"bench {tag:28} batch {row['batch_size']:>5}: torch {row['reference_images_per_second']:9.1f} img/s, onnxcd {row.get('onnxcd_images_per_second', float('nan')):9.1f} img/s, ratio {row.get('ratio', float('nan')):5.2f}, {row.get('onnxcd_percent_of_peak', float('nan')):5.1f}% of MatMul peak\")
+" "$file"
+  done
+  ls "$work"/agreement-*.json "$work"/scan.json > /dev/null 2>&1 && "$python" tools/gpu/agreement.py summary $(ls "$work"/agreement-*.json "$work"/scan.json 2>/dev/null)
+  cat "$work/profile-resnet18.txt" 2>/dev/null
+} > "$out/summary.txt"
+tar -C "$work" -czf "$out/results.tar.gz" --exclude='*.npy' --exclude='profile' --exclude='*.onnx' --exclude='masks*' --exclude='*.html' .
+echo
+cat "$out/summary.txt"
+awk -F'\t' 'NR > 1 && $2 != 0 { bad = 1 } END { exit bad }' "$work/steps.tsv"
