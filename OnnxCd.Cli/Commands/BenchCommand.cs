@@ -69,7 +69,7 @@ internal static class BenchCommand
         var options = CdSetup.Options(o, model);
         var dims = CdSetup.ImageDims(model, o.InputSize);
 
-        var peak = MatMulPeak.Measure(execution, peakSize);
+        var peak = MatMulPeak.Measure(execution with { ProfilePrefix = null }, peakSize);
         var (results, provider) = CdBenchmark.Run(model, options, dims, sessions, batchSizes, repeats, r =>
             log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bench: batch {r.BatchSize} done ({r.ImagesPerSecond:F1} images/s)")));
         var report = new

@@ -47,6 +47,30 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
+    public void Profile_WritesOneTracePerCdSession_WithEveryNodeRunAndItsProvider()
+    {
+        using var folder = new TempDirectory();
+        RunJson("--batch-sizes", "2", "--steps", "3", "--repeat", "1", "--peak-size", "64", "--profile", Path.Combine(folder.Path, "p"));
+
+        // The reference session and the step session; the MatMul peak is not profiled.
+        var traces = Directory.GetFiles(folder.Path, "p-*.json").Order().ToList();
+        Assert.Equal(2, traces.Count);
+        var step = traces.Select(t => JsonDocument.Parse(File.ReadAllText(t)).RootElement.EnumerateArray()
+            .Where(e => e.GetProperty("cat").GetString() == "Node").ToList()).MaxBy(nodes => nodes.Count)!;
+        Assert.Contains(step, e => e.GetProperty("name").GetString()!.Contains("_Grad/", StringComparison.Ordinal));
+        Assert.All(step, e => Assert.Equal("CPUExecutionProvider", e.GetProperty("args").GetProperty("provider").GetString()));
+    }
+
+    [Fact]
+    public void Profile_InAFolderThatIsNotThere_IsAUsageError()
+    {
+        var (code, _, log) = CliRunner.Run("bench", "--model", ShippedSamples.ModelPath, "--profile", "/nonexistent-folder/p");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--profile '/nonexistent-folder/p'", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void BadBatchSizes_AreAUsageError()
     {
         var (code, _, log) = CliRunner.Run("bench", "--model", ShippedSamples.ModelPath, "--batch-sizes", "4,0");

@@ -81,7 +81,9 @@ step() {
 
 if [[ -n $parts ]]; then
   echo "== bundle: checking and unpacking $parts"
-  (cd "$parts" && sha256sum -c SHA256SUMS) || { echo "device-check.sh: the parts in $parts do not match SHA256SUMS; send the failing ones again" >&2; exit 3; }
+  (cd "$parts" && grep ' part' SHA256SUMS | sha256sum -c -) || { echo "device-check.sh: the parts in $parts do not match SHA256SUMS; send the failing ones again" >&2; exit 3; }
+  expected=$(awk '$2 == "bundle.tar.xz" { print $1 }' "$parts/SHA256SUMS")
+  [[ $(cat "$parts"/part* | sha256sum | cut -d' ' -f1) == "$expected" ]] || { echo "device-check.sh: the parts in $parts join into another archive than the one bundled; are they all from one tools/gpu/bundle.sh run?" >&2; exit 3; }
   bundle=$(mktemp -d)
   cat "$parts"/part* | "$python" -c "import sys, tarfile; tarfile.open(fileobj=sys.stdin.buffer, mode='r|xz').extractall(sys.argv[1])" "$bundle" || exit 3
   onnxcd="$bundle/onnxcd/onnxcd"

@@ -32,7 +32,9 @@ def summarise(path):
             memcpy[args["op_name"]] += 1
     run_us = sum(r.get("dur", 0) for r in runs)
     node_us = sum(n.get("dur", 0) for n in nodes)
-    return {"file": path, "runs": len(runs), "run_microseconds": run_us, "node_microseconds": node_us,
+    # The step graph's backward nodes are named after the forward node they differentiate, with "_Grad".
+    kind = "CD step" if any("_Grad" in n.get("name", "") for n in nodes) else "forward"
+    return {"file": path, "session": kind, "runs": len(runs), "run_microseconds": run_us, "node_microseconds": node_us,
             "outside_nodes_share": (run_us - node_us) / run_us if run_us else None,
             "providers": dict(per_provider), "memcpy_node_runs": dict(memcpy),
             "memcpy_node_runs_per_run": {k: v / len(runs) for k, v in memcpy.items()} if runs else {}}
@@ -54,7 +56,7 @@ def main():
         providers = ", ".join(f"{k} {v['node_runs']} node runs {v['microseconds'] / 1000:.1f} ms" for k, v in s["providers"].items())
         memcpy = ", ".join(f"{k} {v:.1f}/run" for k, v in s["memcpy_node_runs_per_run"].items()) or "no Memcpy nodes"
         outside = f"{100 * s['outside_nodes_share']:.0f}% of run time outside nodes" if s["outside_nodes_share"] is not None else "no runs"
-        print(f"profile {s['file'].rsplit('/', 1)[-1]}: {s['runs']} runs; {providers}; {memcpy}; {outside}")
+        print(f"profile {s['file'].rsplit('/', 1)[-1]} ({s['session']}): {s['runs']} runs; {providers}; {memcpy}; {outside}")
 
 
 if __name__ == "__main__":
