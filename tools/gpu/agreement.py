@@ -17,6 +17,11 @@
   scans --cpu DIR --device DIR --out FILE.json
       Two scans of one scan set, on the CPU and on the device: each one's AUROC and flagged count, and per sample the largest
       L1 and suspicion differences, their rank correlation and how many flags differ.
+  tied --work DIR  /  tied --work DIR --check --out FILE.json
+      A max-pooling window with two equal maxima, [[1, 5], [5, 0]]: writes DIR/tied.onnx (MaxPool
+      2x2), x.npy and c.npy; with --check reads OnnxCd's input gradients (vjp_cpu.npy and
+      vjp_device.npy) and requires both to send dy to the first maximum in row order, (0,1), as the
+      CPU and PyTorch do (OnnxCd builds CUDA's backward for the order its kernel scans).
   summary FILE.json...
       One line per figure, for the end of the device's output.
 
@@ -163,13 +168,36 @@ def scans(args):
     return 0 if report["pass"] else 1
 
 
+def tied(args):
+    if not args.check:
+        import onnx
+        from onnx import TensorProto, helper
+        os.makedirs(args.work, exist_ok=True)
+        graph = helper.make_graph([helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[2, 2], strides=[2, 2])], "tied",
+                                  [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1, 2, 2])],
+                                  [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 1, 1, 1])])
+        onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), os.path.join(args.work, "tied.onnx"))
+        np.save(os.path.join(args.work, "x.npy"), np.array([1, 5, 5, 0], dtype=np.float32).reshape(1, 1, 2, 2))
+        np.save(os.path.join(args.work, "c.npy"), np.ones((1, 1, 1, 1), dtype=np.float32))
+        return 0
+    expected = [0.0, 1.0, 0.0, 0.0]
+    report = {run: np.load(os.path.join(args.work, f"vjp_{run}.npy")).ravel().tolist() for run in ["cpu", "device"]}
+    report["expected"] = expected
+    report["pass"] = report["cpu"] == expected and report["device"] == expected
+    with open(args.out, "w") as f:
+        json.dump(report, f, indent=2)
+    return 0 if report["pass"] else 1
+
+
 def summary(args):
     for path in args.files:
         with open(path) as f:
             report = json.load(f)
         name = os.path.basename(path)
         verdict = "PASS" if report["pass"] else "FAIL"
-        if "pairs" in report:
+        if "expected" in report:
+            print(f"{name}: {verdict}; tied max-pooling window's gradient: cpu {report['cpu']}, device {report['device']}, expected {report['expected']}")
+        elif "pairs" in report:
             print(f"{name}: {verdict}; input gradient against float64: " + ", ".join(f"{k} {v:.1e}" for k, v in report["vjp_against_float64"].items()))
             for pair, r in report["pairs"].items():
                 masks = next(v for k, v in r.items() if k.startswith("masks_"))
@@ -198,10 +226,14 @@ def main():
     p.add_argument("--cpu", required=True)
     p.add_argument("--device", required=True)
     p.add_argument("--out", required=True)
+    p = verbs.add_parser("tied")
+    p.add_argument("--work", required=True)
+    p.add_argument("--check", action="store_true")
+    p.add_argument("--out")
     p = verbs.add_parser("summary")
     p.add_argument("files", nargs="+")
     args = parser.parse_args()
-    sys.exit({"prepare": prepare, "compare": compare, "scans": scans, "summary": summary}[args.verb](args))
+    sys.exit({"prepare": prepare, "compare": compare, "scans": scans, "tied": tied, "summary": summary}[args.verb](args))
 
 
 if __name__ == "__main__":

@@ -24,7 +24,8 @@
 #   profile     onnxcd bench --profile on ResNet-18, summarised by tools/gpu/profile_summary.py:
 #               which provider ran each node, graph-inserted copies, time outside the nodes
 #   agreement   tools/gpu/agreement.py: onnxcd vjp and distill on the CPU and the device against
-#               PyTorch autograd and the reference CD on the device, and float64 autograd
+#               PyTorch autograd and the reference CD on the device, and float64 autograd; the
+#               gradient of a max-pooling window with tied maxima on both
 #   scan        the README's main job (blend scan set) on the CPU and on the device, compared
 # Results: OUT/summary.txt (the figures, also printed last), OUT/results.tar.gz (every JSON, the
 # profile summaries, the scans' summaries and scores), OUT/device-check.log.
@@ -152,6 +153,11 @@ agreement() {
     done
     "$python" tools/gpu/agreement.py compare --work "$dir" --runs cpu,device --out "$work/agreement-$model.json" || status=1
   done
+  dir="$work/agreement-tied"
+  "$python" tools/gpu/agreement.py tied --work "$dir" || return 1
+  "${run_onnxcd[@]}" vjp --model "$dir/tied.onnx" --input "$dir/x.npy" --cotangent "$dir/c.npy" --out "$dir/vjp_cpu.npy" --device cpu || status=1
+  "${run_onnxcd[@]}" vjp --model "$dir/tied.onnx" --input "$dir/x.npy" --cotangent "$dir/c.npy" --out "$dir/vjp_device.npy" --device "$device" || status=1
+  "$python" tools/gpu/agreement.py tied --work "$dir" --check --out "$work/agreement-tied.json" || status=1
   return $status
 }
 
@@ -201,7 +207,8 @@ for row in r['rows']:
     print(f\"bench {tag:28} batch {row['batch_size']:>5}: torch {row['reference_images_per_second']:9.1f} img/s, onnxcd {row.get('onnxcd_images_per_second', float('nan')):9.1f} img/s, ratio {row.get('ratio', float('nan')):5.2f}, {row.get('onnxcd_percent_of_peak', float('nan')):5.1f}% of MatMul peak\")
 " "$file"
   done
-  ls "$work"/agreement-*.json "$work"/scan.json > /dev/null 2>&1 && "$python" tools/gpu/agreement.py summary $(ls "$work"/agreement-*.json "$work"/scan.json 2>/dev/null)
+  verdicts=$(ls "$work"/agreement-*.json "$work"/scan.json 2>/dev/null)
+  [[ -n $verdicts ]] && "$python" tools/gpu/agreement.py summary $verdicts
   cat "$work/profile-resnet18.txt" 2>/dev/null
 } > "$out/summary.txt"
 tar -C "$work" -czf "$out/results.tar.gz" --exclude='*.npy' --exclude='profile' --exclude='*.onnx' --exclude='masks*' --exclude='*.html' .
