@@ -4,17 +4,20 @@
 # into parts small enough that each travels in one call beside the working tree (a call carries at
 # most 64 MiB: the tracked files, the untracked ones git does not ignore, and the carried parts).
 # Writes OUT/partNN, OUT/SHA256SUMS (each part and the whole archive) and OUT/plan.txt (sizes and
-# the calls that carry them; tools/gpu/README.md says how the visit goes).
+# the calls that carry them; tools/gpu/README.md says how the visit goes), and OUT/app.tar.xz: OnnxCd's
+# own two assemblies, which device-check.sh --app lays over an unpacked bundle, so a fix made during
+# a visit travels in one small file (--app-only builds just that, in about a minute).
 #
-#   tools/gpu/bundle.sh [--out .gpu] [--part-mib N]   (N: default, what fits beside the tree)
+#   tools/gpu/bundle.sh [--out .gpu] [--part-mib N] [--app-only]   (N: default, what fits beside the tree)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-out=.gpu part_mib=""
+out=.gpu part_mib="" app_only=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --out) out=$2; shift 2 ;;
     --part-mib) part_mib=$2; shift 2 ;;
+    --app-only) app_only=1; shift ;;
     *) echo "bundle.sh: unknown argument '$1'; see the comment at the top of tools/gpu/bundle.sh" >&2; exit 2 ;;
   esac
 done
@@ -32,7 +35,8 @@ if (( part_mib < 8 )); then
 fi
 
 staging=out/gpu-bundle
-rm -rf "$staging" "$out"
+rm -rf "$staging"
+(( app_only )) || rm -rf "$out"
 mkdir -p "$staging" "$out"
 echo "== dotnet publish: linux-x64, self-contained, trimmed (framework assemblies only), gpu flavour"
 # TrimMode=partial trims only the .NET libraries: OnnxCd, CommandLineParser and Google.Protobuf keep
@@ -42,7 +46,10 @@ dotnet publish OnnxCd.Cli -c Release -r linux-x64 --self-contained -p:OnnxRuntim
   -p:PublishTrimmed=true -p:TrimMode=partial -p:SuppressTrimAnalysisWarnings=true -p:EnableTrimAnalyzer=false \
   -p:JsonSerializerIsReflectionEnabledByDefault=true -o "$staging/onnxcd" | grep -E ' error |->' || true
 [[ -x $staging/onnxcd/onnxcd ]] || { echo "bundle.sh: the publish wrote no $staging/onnxcd/onnxcd" >&2; exit 1; }
-rm -f "$staging"/onnxcd/*.pdb
+rm -f "$staging"/onnxcd/*.pdb "$staging"/onnxcd/*.xml
+tar -C "$staging" -cf - onnxcd/onnxcd.dll onnxcd/OnnxCd.Runtime.dll | xz -9 > "$out/app.tar.xz"
+echo "OnnxCd's assemblies alone: $out/app.tar.xz, $(( $(stat -c %s "$out/app.tar.xz") / 1024 )) KiB"
+(( app_only )) && exit 0
 
 echo "== xz -9 (a few minutes on two cores)"
 tar -C "$staging" -cf - onnxcd | xz -9 -T0 > "$out/bundle.tar.xz"

@@ -2,12 +2,15 @@
 # The GPU check: everything one visit to a lent GPU machine proves, in one command. Also runs on the
 # CPU (--device cpu, the dry run): the same steps and outputs, with the CPU where the GPU would be.
 #
-#   tools/gpu/device-check.sh --parts DIR | --onnxcd CMD  [--device cuda|cpu] [--out DIR]
-#                             [--python python3] [--quick] [--only bench,profile,agreement,scan]
+#   tools/gpu/device-check.sh --parts DIR [--app FILE] | --onnxcd CMD  [--device cuda|cpu] [--out DIR]
+#                             [--python python3] [--quick] [--only machine,smoke,bench,agreement,profile,scan]
 #
 #   --parts DIR   the bundle of tools/gpu/bundle.sh (DIR/partNN and DIR/SHA256SUMS): checked,
-#                 reassembled and unpacked, then its onnxcd runs (with CUDA 13 and cuDNN 9 from the
-#                 nvidia-* Python packages of the machine's PyTorch on the loader's path)
+#                 reassembled and unpacked into /tmp/onnxcd-gpu (kept: a rerun reuses it), then its
+#                 onnxcd runs (with CUDA 13 and cuDNN 9 from the nvidia-* Python packages of the
+#                 machine's PyTorch on the loader's path)
+#   --app FILE    OnnxCd's own assemblies (bundle.sh's app.tar.xz) laid over the unpacked bundle: a
+#                 fix made during the visit, without sending the parts again
 #   --onnxcd CMD  run this onnxcd instead, e.g. "dotnet OnnxCd.Cli/bin/Release/net10.0/onnxcd.dll"
 #   --device      where the "device" side runs: cuda (default) or cpu for the dry run
 #   --quick       small sizes, for the dry run in CI (batch sizes 1,4; few steps; a tenth of the scan)
@@ -33,10 +36,11 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 repo=$(pwd)
 
-parts="" onnxcd="" device=cuda out="${OUT:-out/gpu-check}" python=python3 quick=0 only=""
+parts="" app="" onnxcd="" device=cuda out="${OUT:-out/gpu-check}" python=python3 quick=0 only=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --parts) parts=$2; shift 2 ;;
+    --app) app=$2; shift 2 ;;
     --onnxcd) onnxcd=$2; shift 2 ;;
     --device) device=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
@@ -55,7 +59,7 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 work=$(mktemp -d)
 bundle=""
-trap 'rm -rf "$work" ${bundle:+"$bundle"}' EXIT
+trap 'rm -rf "$work"' EXIT
 log="$out/device-check.log"
 exec > >(tee -a "$log") 2>&1
 printf 'step\tstatus\tseconds\n' > "$work/steps.tsv"
@@ -85,8 +89,17 @@ if [[ -n $parts ]]; then
   (cd "$parts" && grep ' part' SHA256SUMS | sha256sum -c -) || { echo "device-check.sh: the parts in $parts do not match SHA256SUMS; send the failing ones again" >&2; exit 3; }
   expected=$(awk '$2 == "bundle.tar.xz" { print $1 }' "$parts/SHA256SUMS")
   [[ $(cat "$parts"/part* | sha256sum | cut -d' ' -f1) == "$expected" ]] || { echo "device-check.sh: the parts in $parts join into another archive than the one bundled; are they all from one tools/gpu/bundle.sh run?" >&2; exit 3; }
-  bundle=$(mktemp -d)
-  cat "$parts"/part* | "$python" -c "import sys, tarfile; tarfile.open(fileobj=sys.stdin.buffer, mode='r|xz').extractall(sys.argv[1])" "$bundle" || exit 3
+  bundle=/tmp/onnxcd-gpu
+  if [[ $(cat "$bundle/archive.sha256" 2>/dev/null) != "$expected" ]]; then
+    rm -rf "$bundle" && mkdir -p "$bundle"
+    cat "$parts"/part* | "$python" -c "import sys, tarfile; tarfile.open(fileobj=sys.stdin.buffer, mode='r|xz').extractall(sys.argv[1])" "$bundle" || exit 3
+    echo "$expected" > "$bundle/archive.sha256"
+  fi
+  if [[ -n $app ]]; then
+    echo "== bundle: OnnxCd's assemblies from $app"
+    "$python" -c "import sys, tarfile; tarfile.open(sys.argv[1], mode='r:xz').extractall(sys.argv[2])" "$app" "$bundle" || exit 3
+    echo "app $(sha256sum "$app" | cut -c1-16)" >> "$bundle/archive.sha256"
+  fi
   onnxcd="$bundle/onnxcd/onnxcd"
 fi
 if [[ $device == cuda ]]; then
