@@ -65,5 +65,5 @@ published=$(du -sb "$staging/onnxcd" | cut -f1)
   for part in "${parts[@]}"; do
     echo "  $(basename "$part")  $(( $(stat -c %s "$part") / 1048576 )) MiB"
   done
-  echo "calls: ${#parts[@]} carrying one part each (the last carries SHA256SUMS too and runs the check)"
+  echo "calls: ${#parts[@]}, each carrying one part (the first also SHA256SUMS; the last also runs the check): tools/gpu/README.md"
 } | tee "$out/plan.txt"
