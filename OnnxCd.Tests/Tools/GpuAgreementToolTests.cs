@@ -5,7 +5,8 @@ namespace OnnxCd.Tests.Tools;
 
 /// <summary>
 /// The verdict of tools/gpu/agreement.py compare, which the GPU check reports as its result: on
-/// answers that agree it passes, and each kind of disagreement it is there to catch fails it.
+/// answers that agree it passes (TF32 a little off float32, as it may be), and each kind of
+/// disagreement it is there to catch fails it.
 /// </summary>
 public sealed class GpuAgreementToolTests
 {
@@ -17,6 +18,9 @@ public sealed class GpuAgreementToolTests
     [InlineData("vjp", 1)]
     [InlineData("masks", 1)]
     [InlineData("l1", 1)]
+    [InlineData("cudnn", 1)]
+    [InlineData("tf32", 1)]
+    [InlineData("auto", 1)]
     public void Compare_FailsExactlyWhenTheDeviceDisagrees(string disagreement, int expectedExit)
     {
         using var dir = new TempDirectory();
@@ -49,6 +53,28 @@ public sealed class GpuAgreementToolTests
                 NpyFile.Write(path, NpyArray.Of(masks, Samples, 1, 28, 28));
             }
         }
+
+        // The device's other settings: a cuDNN search against the CPU, TF32 against float32, --device auto.
+        var searched = masks3.ToArray();
+        var tf32 = masks10.Select(m => m * 1.001f).ToArray();
+        if (disagreement == "cudnn")
+        {
+            Perturb("masks", [], searched, []);
+        }
+
+        if (disagreement == "tf32")
+        {
+            // 3% smaller masks: L1 off by a median 3e-2 (TF32's bound 1e-2).
+            tf32 = masks10.Select(m => m * 0.97f).ToArray();
+        }
+
+        foreach (var (run, steps, masks) in new[] { ("device-heuristic", 3, searched), ("device-default", 3, masks3), ("device-tf32", 10, tf32), ("auto", 3, masks3) })
+        {
+            NpyFile.Write(Path.Combine(Directory.CreateDirectory(dir.File($"distill_{run}_{steps}")).FullName, "masks.npy"), NpyArray.Of(masks, Samples, 1, 28, 28));
+        }
+
+        File.WriteAllText(dir.File("distill_device_3/distill.json"), """{"provider": "CUDAExecutionProvider (device 0)"}""");
+        File.WriteAllText(dir.File("distill_auto_3/distill.json"), disagreement == "auto" ? """{"provider": "CPUExecutionProvider"}""" : """{"provider": "CUDAExecutionProvider (device 0)"}""");
 
         var (code, output) = PythonOnnx.Run(Path.Combine(RepositoryPaths.Root, "tools", "gpu", "agreement.py"), "compare", "--work", dir.Path, "--runs", "cpu,device", "--out", dir.File("report.json"));
 

@@ -9,7 +9,8 @@
       CD, tools/reference_cd.py, on --torch-device with the same noise, S steps).
   compare --work DIR --runs cpu,device --out FILE.json
       Reads OnnxCd's answers (vjp_RUN.npy, distill_RUN_S/masks.npy; RUN names where OnnxCd ran:
-      cpu, and device, the GPU or in a dry run the CPU again) and writes how far each
+      cpu, and device, the GPU or in a dry run the CPU again; where present also the device's other
+      settings: device-heuristic, device-default, device-tf32 and auto) and writes how far each
       is from the others: the input gradient as ||a - b|| / ||b||, the masks after the fewest steps
       per sample (max |dm|: at most 10 in 64 samples over 1e-4 and a median under 1e-5, as
       CudaPathTests and ReferenceParityTests require), the L1 scores after the most steps (median
@@ -54,6 +55,10 @@ RANK_CORRELATION = 0.99
 # Input gradients in float32 land near 1e-6 of float64 (measured on the CPU: 2e-7 to 5e-7); cuDNN's
 # algorithms (FFT, Winograd) round differently but stay within float32's reach, far under 1e-4.
 VJP_RELATIVE = 1e-4
+# TF32 rounds convolution and product inputs to 10 mantissa bits (relative 2^-11, about 4.9e-4):
+# masks leave the float32 path, scores must stay within a median relative 1e-2 of it (twenty times
+# one product's rounding), as CudaPathTests.Tf32_StaysCloseToFloat32 requires.
+TF32_L1_MEDIAN_RELATIVE = 1e-2
 # Two scans of one set: AUROC within 0.01 and the suspicion ranked alike.
 AUROC_DIFFERENCE = 0.01
 
@@ -133,11 +138,31 @@ def compare(args):
         report["pairs"][f"{a} vs {b}"] = {"vjp_relative": relative(answers[a]["vjp"], answers[b]["vjp"]),
                                           f"masks_{steps[0]}_steps": masks_agree(answers[a][steps[0]], answers[b][steps[0]]),
                                           f"l1_{steps[-1]}_steps": l1_agree(answers[a][steps[-1]], answers[b][steps[-1]])}
+    report["variants"] = variants(work, steps)
     report["pass"] = all(v <= VJP_RELATIVE for v in report["vjp_against_float64"].values()) and all(
-        r["vjp_relative"] <= VJP_RELATIVE and all(c["pass"] for c in r.values() if isinstance(c, dict)) for r in report["pairs"].values())
+        r["vjp_relative"] <= VJP_RELATIVE and all(c["pass"] for c in r.values() if isinstance(c, dict)) for r in report["pairs"].values()) and all(
+        v["pass"] for v in report["variants"].values())
     with open(args.out, "w") as f:
         json.dump(report, f, indent=2)
     return 0 if report["pass"] else 1
+
+
+def variants(work, steps):
+    """The device's other settings, where the check ran them: each cuDNN search against the CPU (the
+    mask rule, fewest steps), TF32 against float32 on the device (L1, most steps), and --device
+    auto, which must pick the provider an explicit --device picked."""
+    masks = lambda run, s: np.load(os.path.join(work, f"distill_{run}_{s}", "masks.npy"))  # noqa: E731
+    provider = lambda run: json.load(open(os.path.join(work, f"distill_{run}_{steps[0]}", "distill.json")))["provider"]  # noqa: E731
+    found = {}
+    for search in ["heuristic", "default"]:
+        if os.path.isdir(os.path.join(work, f"distill_device-{search}_{steps[0]}")):
+            found[f"cudnn {search} vs cpu, {steps[0]} steps"] = masks_agree(masks(f"device-{search}", steps[0]), masks("cpu", steps[0]))
+    if os.path.isdir(os.path.join(work, f"distill_device-tf32_{steps[-1]}")):
+        l1 = l1_agree(masks("device-tf32", steps[-1]), masks("device", steps[-1]))
+        found[f"tf32 vs float32, {steps[-1]} steps"] = {**l1, "pass": l1["median_relative"] <= TF32_L1_MEDIAN_RELATIVE}
+    if os.path.isdir(os.path.join(work, f"distill_auto_{steps[0]}")):
+        found["--device auto"] = {"provider": provider("auto"), "explicit": provider("device"), "pass": provider("auto") == provider("device")}
+    return found
 
 
 def read_scan(folder):
@@ -204,6 +229,12 @@ def summary(args):
                 l1 = next(v for k, v in r.items() if k.startswith("l1_"))
                 print(f"{name}: {pair}: vjp {r['vjp_relative']:.1e}; masks {'agree' if masks['pass'] else 'DISAGREE'} ({masks['diverged_over_1e-4']}/{masks['samples']}"
                       f" over 1e-4, median {masks['median_max_abs']:.1e}); L1 median rel {l1['median_relative']:.1e}, rank corr {l1['rank_correlation']:.4f}")
+            for variant, v in report.get("variants", {}).items():
+                mark = "agrees" if v["pass"] else "DISAGREES"
+                detail = (f"provider {v['provider']} (explicit: {v['explicit']})" if "provider" in v else
+                          f"{v['diverged_over_1e-4']}/{v['samples']} masks over 1e-4, median {v['median_max_abs']:.1e}" if "samples" in v else
+                          f"L1 median rel {v['median_relative']:.1e}, rank corr {v['rank_correlation']:.4f}")
+                print(f"{name}: {variant}: {mark}; {detail}")
         else:
             print(f"{name}: {verdict}; {report['samples']} samples: AUROC cpu {report['auroc']['cpu']} device {report['auroc']['device']}; flagged {report['flagged']['cpu']}/{report['flagged']['device']}"
                   f" ({report['flags_differing']} differ); suspicion max |d| {report['suspicion']['max_abs_difference']:.1e}, rank corr {report['suspicion']['rank_correlation']:.4f}")
