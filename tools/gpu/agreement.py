@@ -10,7 +10,8 @@
   compare --work DIR --runs cpu,device --out FILE.json
       Reads OnnxCd's answers (vjp_RUN.npy, distill_RUN_S/masks.npy; RUN names where OnnxCd ran:
       cpu, and device, the GPU or in a dry run the CPU again; where present also the device's other
-      settings: device-heuristic, device-default, device-tf32 and auto) and writes how far each
+      settings: device-heuristic, device-default, device-tf32, auto, and device-features against
+      cpu-features) and writes how far each
       is from the others: the input gradient as ||a - b|| / ||b||, the masks after the fewest steps
       per sample (max |dm|: at most 10 in 64 samples over 1e-4 and a median under 1e-5, as
       CudaPathTests and ReferenceParityTests require), the L1 scores after the most steps (median
@@ -148,15 +149,17 @@ def compare(args):
 
 
 def variants(work, steps):
-    """The device's other settings, where the check ran them: each cuDNN search against the CPU (the
-    mask rule, fewest steps), TF32 against float32 on the device (L1, most steps), and --device
-    auto, which must pick the provider an explicit --device picked."""
+    """The device's other settings, where the check ran them: each cuDNN search and CD-F (feature
+    mode) against the CPU (the mask rule, fewest steps), TF32 against float32 on the device (L1,
+    most steps), and --device auto, which must pick the provider an explicit --device picked."""
     masks = lambda run, s: np.load(os.path.join(work, f"distill_{run}_{s}", "masks.npy"))  # noqa: E731
     provider = lambda run: json.load(open(os.path.join(work, f"distill_{run}_{steps[0]}", "distill.json")))["provider"]  # noqa: E731
     found = {}
     for search in ["heuristic", "default"]:
         if os.path.isdir(os.path.join(work, f"distill_device-{search}_{steps[0]}")):
             found[f"cudnn {search} vs cpu, {steps[0]} steps"] = masks_agree(masks(f"device-{search}", steps[0]), masks("cpu", steps[0]))
+    if os.path.isdir(os.path.join(work, f"distill_device-features_{steps[0]}")):
+        found[f"CD-F device vs cpu, {steps[0]} steps"] = masks_agree(masks("device-features", steps[0]), masks("cpu-features", steps[0]))
     if os.path.isdir(os.path.join(work, f"distill_device-tf32_{steps[-1]}")):
         l1 = l1_agree(masks("device-tf32", steps[-1]), masks("device", steps[-1]))
         found[f"tf32 vs float32, {steps[-1]} steps"] = {**l1, "pass": l1["median_relative"] <= TF32_L1_MEDIAN_RELATIVE}

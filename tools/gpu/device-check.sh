@@ -28,7 +28,7 @@
 #               which provider ran each node, graph-inserted copies, time outside the nodes
 #   agreement   tools/gpu/agreement.py: onnxcd vjp and distill on the CPU and the device against
 #               PyTorch autograd and the reference CD on the device, and float64 autograd; each
-#               cuDNN search and TF32 against the CPU and float32, --device auto; the gradient of a
+#               cuDNN search, CD-F and TF32 against the CPU and float32, --device auto; the gradient of a
 #               max-pooling window with tied maxima on both
 #   scan        the README's main job (blend scan set) on the CPU and on the device, compared
 # Results: OUT/summary.txt (the figures, also printed last), OUT/results.tar.gz (every JSON, the
@@ -165,7 +165,7 @@ agreement() {
           --device "$run_on" --out "$dir/distill_${where}_$s" > /dev/null || status=1
       done
     done
-    # The device's other settings: each cuDNN search and --device auto after the fewest steps, TF32 after the most.
+    # The device's other settings: each cuDNN search, --device auto and CD-F after the fewest steps, TF32 after the most.
     local fewest=${agree_steps%%,*} most=${agree_steps##*,} model_file
     model_file=$(cat "$dir/model.txt")
     for s in heuristic default; do
@@ -176,6 +176,10 @@ agreement() {
       --device "$device" --tf32 --out "$dir/distill_device-tf32_$most" > /dev/null || status=1
     "${run_onnxcd[@]}" distill --model "$model_file" --input "$dir/x.npy" --mode logits --steps "$fewest" --noise "$dir/noise_$fewest.npy" \
       --device auto --out "$dir/distill_auto_$fewest" > /dev/null || status=1
+    for where in cpu device; do
+      "${run_onnxcd[@]}" distill --model "$model_file" --input "$dir/x.npy" --mode features --steps "$fewest" --noise "$dir/noise_$fewest.npy" \
+        --device "$([[ $where == cpu ]] && echo cpu || echo "$device")" --out "$dir/distill_$where-features_$fewest" > /dev/null || status=1
+    done
     "$python" tools/gpu/agreement.py compare --work "$dir" --runs cpu,device --out "$work/agreement-$model.json" || status=1
   done
   dir="$work/agreement-tied"
