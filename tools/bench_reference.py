@@ -56,6 +56,11 @@ def network(name, folder):
     return model, (3, 32, 32), path
 
 
+def on_device(device):
+    """The reference creates its mask without naming a device: on a GPU, tensors made without one must land there too."""
+    return torch.device(device) if device != "cpu" else contextlib.nullcontext()
+
+
 def time_reference(model, image, batch, steps, repeat, device):
     # Only the mask needs a gradient: without this, autograd would also compute every weight's
     # gradient at each step, work OnnxCd does not do, and the reference would look slower than it is.
@@ -66,8 +71,7 @@ def time_reference(model, image, batch, steps, repeat, device):
     noise = torch.rand(steps, batch, image[0], generator=gen).to(device)
 
     def run():
-        # The reference creates its mask without naming a device: on a GPU it must land there too.
-        with torch.device(device) if device != "cpu" else contextlib.nullcontext():
+        with on_device(device):
             cognitive_distillation(lambda x: model(x), images, noise, steps, 0.1, 0.01, 1.0)
         if device != "cpu":
             torch.cuda.synchronize()

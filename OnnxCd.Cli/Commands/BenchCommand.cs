@@ -58,18 +58,20 @@ internal static class BenchCommand
             .ToArray();
         var repeats = OptionParsing.Positive(o.Repeat, "--repeat", 1000);
         var peakSize = OptionParsing.Positive(o.PeakSize, "--peak-size", 8192);
-        if (o.Profile is not null && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(o.Profile))))
+        if (o.Profile is not null && Path.GetDirectoryName(Path.GetFullPath(o.Profile)) is { } folder && !Directory.Exists(folder))
         {
-            throw new UsageException($"--profile '{o.Profile}': the folder '{Path.GetDirectoryName(Path.GetFullPath(o.Profile))}' does not exist; create it first or give a prefix in an existing folder.");
+            throw new UsageException($"--profile '{o.Profile}': the folder '{folder}' does not exist; create it first or give a prefix in an existing folder.");
         }
 
-        var sessions = CdSetup.Sessions(o, o.Sessions).Select(s => s with { ProfilePrefix = o.Profile }).ToList();
-        var execution = sessions[0] with { IntraOpThreads = o.Threads };
+        var devices = CdSetup.Sessions(o, o.Sessions);
+        var execution = devices[0] with { IntraOpThreads = o.Threads };
+        // Only the CD sessions are profiled, not the MatMul peak.
+        var sessions = devices.Select(s => s with { ProfilePrefix = o.Profile }).ToList();
         var model = OnnxModel.Load(o.Model);
         var options = CdSetup.Options(o, model);
         var dims = CdSetup.ImageDims(model, o.InputSize);
 
-        var peak = MatMulPeak.Measure(execution with { ProfilePrefix = null }, peakSize);
+        var peak = MatMulPeak.Measure(execution, peakSize);
         var (results, provider) = CdBenchmark.Run(model, options, dims, sessions, batchSizes, repeats, r =>
             log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bench: batch {r.BatchSize} done ({r.ImagesPerSecond:F1} images/s)")));
         var report = new

@@ -25,12 +25,12 @@
       vjp_device.npy) and requires both to send dy to the first maximum in row order, (0,1), as the
       CPU and PyTorch do (OnnxCd builds CUDA's backward for the order its kernel scans).
   summary FILE.json...
-      One line per figure, for the end of the device's output.
+      One line per figure (of these verdicts and of tools/bench_reference.py --json reports), for the
+      end of the device's output.
 
 compare and scans exit with 1 when a figure misses its bound (the constants below, each with why).
 """
 import argparse
-import contextlib
 import csv
 import json
 import os
@@ -38,10 +38,11 @@ import sys
 
 import numpy as np
 import torch
+from scipy.stats import spearmanr
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
-from bench_reference import network  # noqa: E402
+from bench_reference import network, on_device  # noqa: E402
 from reference_cd import cognitive_distillation  # noqa: E402
 
 # The agreement rule of the CUDA and parity tests: per-sample max |dm| over 1e-4 in at most this
@@ -92,8 +93,7 @@ def prepare(args):
     for steps in [int(s) for s in args.steps.split(",")]:
         noise = torch.rand(steps, args.batch, image[0], generator=gen)
         np.save(os.path.join(args.work, f"noise_{steps}.npy"), noise.numpy())
-        # The reference creates its mask without naming a device: on a GPU it must land there too.
-        with torch.device(args.torch_device) if args.torch_device != "cpu" else contextlib.nullcontext():
+        with on_device(args.torch_device):
             masks = cognitive_distillation(lambda v: model(v), x.to(args.torch_device), noise.to(args.torch_device), steps, 0.1, 0.01, 1.0)
         np.save(os.path.join(args.work, f"masks_torch_{steps}.npy"), masks.cpu().numpy())
     print(f"agreement: prepared {args.model} in {args.work} (torch {torch.__version__} on {args.torch_device})", file=sys.stderr)
@@ -104,8 +104,7 @@ def relative(a, b):
 
 
 def rank_correlation(a, b):
-    ra, rb = np.argsort(np.argsort(a)), np.argsort(np.argsort(b))
-    return float(np.corrcoef(ra, rb)[0, 1])
+    return float(spearmanr(a, b).correlation)
 
 
 def masks_agree(a, b):
@@ -139,7 +138,7 @@ def compare(args):
         report["pairs"][f"{a} vs {b}"] = {"vjp_relative": relative(answers[a]["vjp"], answers[b]["vjp"]),
                                           f"masks_{steps[0]}_steps": masks_agree(answers[a][steps[0]], answers[b][steps[0]]),
                                           f"l1_{steps[-1]}_steps": l1_agree(answers[a][steps[-1]], answers[b][steps[-1]])}
-    report["variants"] = variants(work, steps)
+    report["variants"] = variants(work, steps, answers)
     report["pass"] = all(v <= VJP_RELATIVE for v in report["vjp_against_float64"].values()) and all(
         r["vjp_relative"] <= VJP_RELATIVE and all(c["pass"] for c in r.values() if isinstance(c, dict)) for r in report["pairs"].values()) and all(
         v["pass"] for v in report["variants"].values())
@@ -148,23 +147,26 @@ def compare(args):
     return 0 if report["pass"] else 1
 
 
-def variants(work, steps):
+def variants(work, steps, answers):
     """The device's other settings, where the check ran them: each cuDNN search and CD-F (feature
     mode) against the CPU (the mask rule, fewest steps), TF32 against float32 on the device (L1,
-    most steps), and --device auto, which must pick the provider an explicit --device picked."""
+    most steps), and --device auto, which must pick the provider an explicit --device picked.
+    answers holds the masks of the cpu and device runs, already read."""
+    fewest, most = steps[0], steps[-1]
+    ran = lambda run, s: os.path.isdir(os.path.join(work, f"distill_{run}_{s}"))  # noqa: E731
     masks = lambda run, s: np.load(os.path.join(work, f"distill_{run}_{s}", "masks.npy"))  # noqa: E731
-    provider = lambda run: json.load(open(os.path.join(work, f"distill_{run}_{steps[0]}", "distill.json")))["provider"]  # noqa: E731
     found = {}
     for search in ["heuristic", "default"]:
-        if os.path.isdir(os.path.join(work, f"distill_device-{search}_{steps[0]}")):
-            found[f"cudnn {search} vs cpu, {steps[0]} steps"] = masks_agree(masks(f"device-{search}", steps[0]), masks("cpu", steps[0]))
-    if os.path.isdir(os.path.join(work, f"distill_device-features_{steps[0]}")):
-        found[f"CD-F device vs cpu, {steps[0]} steps"] = masks_agree(masks("device-features", steps[0]), masks("cpu-features", steps[0]))
-    if os.path.isdir(os.path.join(work, f"distill_device-tf32_{steps[-1]}")):
-        l1 = l1_agree(masks("device-tf32", steps[-1]), masks("device", steps[-1]))
-        found[f"tf32 vs float32, {steps[-1]} steps"] = {**l1, "pass": l1["median_relative"] <= TF32_L1_MEDIAN_RELATIVE}
-    if os.path.isdir(os.path.join(work, f"distill_auto_{steps[0]}")):
-        found["--device auto"] = {"provider": provider("auto"), "explicit": provider("device"), "pass": provider("auto") == provider("device")}
+        if ran(f"device-{search}", fewest):
+            found[f"cudnn {search} vs cpu, {fewest} steps"] = masks_agree(masks(f"device-{search}", fewest), answers["cpu"][fewest])
+    if ran("device-features", fewest):
+        found[f"CD-F device vs cpu, {fewest} steps"] = masks_agree(masks("device-features", fewest), masks("cpu-features", fewest))
+    if ran("device-tf32", most):
+        l1 = l1_agree(masks("device-tf32", most), answers["device"][most])
+        found[f"tf32 vs float32, {most} steps"] = {**l1, "pass": l1["median_relative"] <= TF32_L1_MEDIAN_RELATIVE}
+    if ran("auto", fewest):
+        auto, explicit = (json.load(open(os.path.join(work, f"distill_{run}_{fewest}", "distill.json")))["provider"] for run in ["auto", "device"])
+        found["--device auto"] = {"provider": auto, "explicit": explicit, "pass": auto == explicit}
     return found
 
 
@@ -222,6 +224,12 @@ def summary(args):
         with open(path) as f:
             report = json.load(f)
         name = os.path.basename(path)
+        if "rows" in report:
+            tag = name[len("bench-"):-len(".json")]
+            for row in report["rows"]:
+                print(f"bench {tag:28} batch {row['batch_size']:>5}: torch {row['reference_images_per_second']:9.1f} img/s, onnxcd {row['onnxcd_images_per_second']:9.1f} img/s,"
+                      f" ratio {row['ratio']:5.2f}, {row['onnxcd_percent_of_peak']:5.1f}% of MatMul peak")
+            continue
         verdict = "PASS" if report["pass"] else "FAIL"
         if "expected" in report:
             print(f"{name}: {verdict}; tied max-pooling window's gradient: cpu {report['cpu']}, device {report['device']}, expected {report['expected']}")

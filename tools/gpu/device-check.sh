@@ -151,41 +151,45 @@ bench() {
   return $status
 }
 
+# The --device of a run named cpu, auto or device (the device under test).
+device_of() { case $1 in cpu | auto) echo "$1" ;; *) echo "$device" ;; esac; }
+
+# onnxcd vjp of a prepared folder's batch: DIR MODEL WHERE writes DIR/vjp_WHERE.npy.
+vjp_of() { "${run_onnxcd[@]}" vjp --model "$2" --input "$1/x.npy" --cotangent "$1/c.npy" --out "$1/vjp_$3.npy" --device "$(device_of "$3")"; }
+
+# onnxcd distill (CD-L unless a flag says otherwise) of a prepared folder's batch with its noise
+# file of STEPS steps: DIR WHERE STEPS NAME [flags...] writes DIR/distill_NAME_STEPS.
+distill_of() {
+  local dir=$1 where=$2 steps=$3 name=$4
+  shift 4
+  "${run_onnxcd[@]}" distill --model "$(cat "$dir/model.txt")" --input "$dir/x.npy" --steps "$steps" --noise "$dir/noise_$steps.npy" \
+    --device "$(device_of "$where")" --out "$dir/distill_${name}_$steps" "$@" > /dev/null
+}
+
 agreement() {
-  local status=0 model where s dir
+  local status=0 model where s dir fewest=${agree_steps%%,*} most=${agree_steps##*,}
   for model in fmnist resnet18; do
     dir="$work/agreement-$model"
     "$python" tools/gpu/agreement.py prepare --model "$model" --work "$dir" --torch-device "$torch_device" --batch "$agree_batch" --steps "$agree_steps" || { status=1; continue; }
     for where in cpu device; do
-      local run_on=$device
-      [[ $where == cpu ]] && run_on=cpu
-      "${run_onnxcd[@]}" vjp --model "$(cat "$dir/model.txt")" --input "$dir/x.npy" --cotangent "$dir/c.npy" --out "$dir/vjp_$where.npy" --device "$run_on" || status=1
+      vjp_of "$dir" "$(cat "$dir/model.txt")" "$where" || status=1
       for s in ${agree_steps//,/ }; do
-        "${run_onnxcd[@]}" distill --model "$(cat "$dir/model.txt")" --input "$dir/x.npy" --mode logits --steps "$s" --noise "$dir/noise_$s.npy" \
-          --device "$run_on" --out "$dir/distill_${where}_$s" > /dev/null || status=1
+        distill_of "$dir" "$where" "$s" "$where" || status=1
       done
+      distill_of "$dir" "$where" "$fewest" "$where-features" --mode features || status=1
     done
-    # The device's other settings: each cuDNN search, --device auto and CD-F after the fewest steps, TF32 after the most.
-    local fewest=${agree_steps%%,*} most=${agree_steps##*,} model_file
-    model_file=$(cat "$dir/model.txt")
+    # The device's other settings: each cuDNN search and --device auto after the fewest steps, TF32 after the most.
     for s in heuristic default; do
-      "${run_onnxcd[@]}" distill --model "$model_file" --input "$dir/x.npy" --mode logits --steps "$fewest" --noise "$dir/noise_$fewest.npy" \
-        --device "$device" --cudnn-search "$s" --out "$dir/distill_device-${s}_$fewest" > /dev/null || status=1
+      distill_of "$dir" device "$fewest" "device-$s" --cudnn-search "$s" || status=1
     done
-    "${run_onnxcd[@]}" distill --model "$model_file" --input "$dir/x.npy" --mode logits --steps "$most" --noise "$dir/noise_$most.npy" \
-      --device "$device" --tf32 --out "$dir/distill_device-tf32_$most" > /dev/null || status=1
-    "${run_onnxcd[@]}" distill --model "$model_file" --input "$dir/x.npy" --mode logits --steps "$fewest" --noise "$dir/noise_$fewest.npy" \
-      --device auto --out "$dir/distill_auto_$fewest" > /dev/null || status=1
-    for where in cpu device; do
-      "${run_onnxcd[@]}" distill --model "$model_file" --input "$dir/x.npy" --mode features --steps "$fewest" --noise "$dir/noise_$fewest.npy" \
-        --device "$([[ $where == cpu ]] && echo cpu || echo "$device")" --out "$dir/distill_$where-features_$fewest" > /dev/null || status=1
-    done
+    distill_of "$dir" device "$most" device-tf32 --tf32 || status=1
+    distill_of "$dir" auto "$fewest" auto || status=1
     "$python" tools/gpu/agreement.py compare --work "$dir" --runs cpu,device --out "$work/agreement-$model.json" || status=1
   done
   dir="$work/agreement-tied"
   "$python" tools/gpu/agreement.py tied --work "$dir" || return 1
-  "${run_onnxcd[@]}" vjp --model "$dir/tied.onnx" --input "$dir/x.npy" --cotangent "$dir/c.npy" --out "$dir/vjp_cpu.npy" --device cpu || status=1
-  "${run_onnxcd[@]}" vjp --model "$dir/tied.onnx" --input "$dir/x.npy" --cotangent "$dir/c.npy" --out "$dir/vjp_device.npy" --device "$device" || status=1
+  vjp_of "$dir" "$dir/tied.onnx" cpu || status=1
+  vjp_of "$dir" "$dir/tied.onnx" device || status=1
   "$python" tools/gpu/agreement.py tied --work "$dir" --check --out "$work/agreement-tied.json" || status=1
   return $status
 }
@@ -200,12 +204,10 @@ profile() {
 }
 
 scan() {
-  local status=0 where run_on
+  local status=0 where
   for where in cpu device; do
-    run_on=$device
-    [[ $where == cpu ]] && run_on=cpu
     "${run_onnxcd[@]}" scan --model onnx-models/fmnist-blend.onnx --data onnx-models/scansets/blend-images.npy --labels onnx-models/scansets/blend-labels.npy \
-      --truth onnx-models/scansets/blend-poison.npy --device "$run_on" "${scan_args[@]}" --out "$work/scan-$where" || status=1
+      --truth onnx-models/scansets/blend-poison.npy --device "$(device_of "$where")" "${scan_args[@]}" --out "$work/scan-$where" || status=1
   done
   "$python" tools/gpu/agreement.py scans --cpu "$work/scan-cpu" --device "$work/scan-device" --out "$work/scan.json" || status=1
   return $status
@@ -226,18 +228,8 @@ fi
   echo "# GPU check, device $device$( ((quick)) && echo ', quick sizes'), $(date -u +%FT%TZ)"
   grep -m1 -E 'NVIDIA|torch' "$work/machine.txt" 2>/dev/null
   column -t "$work/steps.tsv"
-  for file in "$work"/bench-*.json; do
-    [[ -f $file ]] || continue
-    "$python" -c "
-import json, sys
-r = json.load(open(sys.argv[1]))
-tag = sys.argv[1].rsplit('/', 1)[-1][len('bench-'):-len('.json')]
-for row in r['rows']:
-    print(f\"bench {tag:28} batch {row['batch_size']:>5}: torch {row['reference_images_per_second']:9.1f} img/s, onnxcd {row.get('onnxcd_images_per_second', float('nan')):9.1f} img/s, ratio {row.get('ratio', float('nan')):5.2f}, {row.get('onnxcd_percent_of_peak', float('nan')):5.1f}% of MatMul peak\")
-" "$file"
-  done
-  verdicts=$(ls "$work"/agreement-*.json "$work"/scan.json 2>/dev/null)
-  [[ -n $verdicts ]] && "$python" tools/gpu/agreement.py summary $verdicts
+  results=$(for pattern in 'bench-*.json' 'agreement-*.json' scan.json; do ls "$work"/$pattern 2>/dev/null; done)
+  [[ -n $results ]] && "$python" tools/gpu/agreement.py summary $results
   cat "$work/profile-resnet18.txt" 2>/dev/null
 } > "$out/summary.txt"
 tar -C "$work" -czf "$out/results.tar.gz" --exclude='*.npy' --exclude='profile' --exclude='*.onnx' --exclude='masks*' --exclude='*.html' .
