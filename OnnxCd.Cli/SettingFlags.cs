@@ -30,6 +30,7 @@ internal static class SettingFlags
         [Setting.Format] = "--format",
         [Setting.Sessions] = "--sessions",
         [Setting.Shard] = "--shard",
+        [Setting.Suspicion] = "--score",
     };
 
     /// <summary>The flag of <paramref name="setting"/>, or its library name when no flag sets it.</summary>

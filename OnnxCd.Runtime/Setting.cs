@@ -80,6 +80,9 @@ public sealed record Setting(string Name)
     /// <summary>The slice of the dataset one shard scans.</summary>
     public static readonly Setting Shard = new("ScanSettings.Shard");
 
+    /// <summary>How masks become suspicion.</summary>
+    public static readonly Setting Suspicion = new("ScanSettings.Suspicion");
+
     /// <summary>Keeps <paramref name="text"/> as a format and its values, settings among them (for <see cref="ISettingMessage"/> exceptions).</summary>
     public static FormattableString Message(FormattableString text) => text;
 

@@ -40,7 +40,7 @@ internal sealed class CompileOptions : CdHyperParameterOptions, IDeviceOptions
     [Option('k', HelpText = "k for reference, mean-std and mad (default 1), or q for quantile (default 0.05).")]
     public double? K { get; set; }
 
-    [Option("score", HelpText = "With --reference, suspicion from mask size: class-relative (against the reference's 0.75-quantile L1 of the image's predicted class; default with --mode probs) or l1 (−L1; default with logits and features).")]
+    [Option("score", HelpText = "With --reference, suspicion from mask size (size-shape, the scan's default, needs a whole scan): class-relative (against the reference's 0.75-quantile L1 of the image's predicted class; default with --mode probs) or l1 (−L1; default with logits and features).")]
     public string? Score { get; set; }
 
     [Option("batch-size", Default = 64, HelpText = "With --reference, images per run while the reference is distilled.")]
@@ -52,7 +52,7 @@ internal sealed class CompileOptions : CdHyperParameterOptions, IDeviceOptions
     [Option("threads", Default = 0, HelpText = "CPU threads for ONNX Runtime (0: one per physical core).")]
     public int Threads { get; set; }
 
-    /// <summary>A filter detects, so it takes scan's default (probability mode, class-relative suspicion); plain CD compiles the paper's CD-L.</summary>
+    /// <summary>A filter detects, so it takes scan's default mode (probability mode) with the suspicion that judges each image alone (class-relative); plain CD compiles the paper's CD-L.</summary>
     public override string DefaultMode => Reference is null ? "logits" : "probs";
 
     public bool Tf32 => false;
@@ -80,6 +80,7 @@ internal static class CompileCommand
             throw new UsageException("--threshold, -k and --score set the compiled filter's rule, which is learned from clean data: give it with --reference DATA.");
         }
 
+        var score = o.Score is null ? (SuspicionKind?)null : FilterSuspicion(o.Score);
         var maxBatch = OptionParsing.Positive(o.MaxBatchSize, "--max-batch-size");
         var target = OptionParsing.Choice(o.Target, "--target", ("any", ProviderTarget.Any), ("cpu", ProviderTarget.Cpu), ("cuda", ProviderTarget.Cuda));
         var model = OnnxModel.Load(o.Model);
@@ -91,7 +92,7 @@ internal static class CompileCommand
         FilterRule? filter = null;
         if (o.Reference is not null)
         {
-            filter = Learn(o, compiled, Scanner.ImageSpecOf(model, OptionParsing.InputSize(o.InputSize)), ScanSettings.DefaultSuspicion(options.Mode), log);
+            filter = Learn(o, compiled, Scanner.ImageSpecOf(model, OptionParsing.InputSize(o.InputSize)), score ?? CompiledFilter.DefaultSuspicion(options.Mode), log);
             compiled = CompiledFilter.AddFlag(compiled, filter);
         }
 
@@ -127,12 +128,21 @@ internal static class CompileCommand
         return ExitCodes.Ok;
     }
 
+    /// <summary>The filter's suspicion named by --score: one that judges each image alone.</summary>
+    private static SuspicionKind FilterSuspicion(string score)
+    {
+        var suspicion = OptionParsing.Choice(score, "--score", ScanCommand.Scores);
+        return Suspicion.NeedsShape(suspicion)
+            ? throw new UsageException($"--score {score} compares mask shapes across a whole scan, and a compiled filter judges each image alone: use class-relative or l1.")
+            : suspicion;
+    }
+
     /// <summary>Distils the reference with the compiled model and learns the filter's rule.</summary>
-    private static FilterRule Learn(CompileOptions o, OnnxModel compiled, ImageSpec spec, SuspicionKind modeDefault, TextWriter log)
+    private static FilterRule Learn(CompileOptions o, OnnxModel compiled, ImageSpec spec, SuspicionKind suspicion, TextWriter log)
     {
         var batchSize = OptionParsing.Positive(o.BatchSize, "--batch-size");
         var rule = ScanCommand.Parse(() => ThresholdRule.Parse(o.Threshold ?? "reference", o.K));
-        var suspicion = o.Score is null ? modeDefault : OptionParsing.Choice(o.Score, "--score", ScanCommand.Scores);
+
         using var source = DatasetSource.Open(o.Reference!, "auto", spec);
         ProgressLines progress = new(log, "reference", source.Count);
         return CompiledFilter.Learn(compiled, source, Path.GetFileName(o.Reference!), rule, suspicion, CdSetup.Execution(o), batchSize, (done, _) => progress.Report(done));

@@ -54,10 +54,10 @@ internal sealed class ScanOptions : CdCommandOptions, IJudgingOptions
     [Option('k', HelpText = "k for mean-std, mad and reference (default 1), or q for quantile (default 0.05).")]
     public double? K { get; set; }
 
-    /// <summary>Probability mode with class-relative suspicion: the default chosen on the attack suite (onnx-models/README.md, where it also says where it fails).</summary>
+    /// <summary>Probability mode with size-and-shape suspicion: the default chosen on the attack suite (onnx-models/README.md, where it also says where it fails).</summary>
     public override string DefaultMode => "probs";
 
-    [Option("score", HelpText = "Suspicion from mask size: class-relative (ln of the class's 0.75-quantile L1 over the sample's L1; default with --mode probs) or l1 (−L1, the paper's ranking; default with logits and features).")]
+    [Option("score", HelpText = "Suspicion from the masks: size-shape (default with --mode probs: how small the mask is, z(−ln L1), plus twice how unlike its class's the sample's CD-L mask is shaped; runs CD-L as well, into OUT/logits), class-relative (ln of the class's 0.75-quantile L1 over the sample's L1) or l1 (−L1, the paper's ranking; default with logits and features).")]
     public string? Score { get; set; }
 
     [Option("reference", HelpText = "A trusted clean dataset: its suspicion scores set the threshold (mean + k·std), as in the original code.")]
@@ -86,7 +86,7 @@ internal sealed class ScanOptions : CdCommandOptions, IJudgingOptions
 internal static class ScanCommand
 {
     /// <summary>The --score names of the suspicion kinds.</summary>
-    internal static readonly (string Name, SuspicionKind Value)[] Scores = [("class-relative", SuspicionKind.ClassRelative), ("l1", SuspicionKind.MaskSize)];
+    internal static readonly (string Name, SuspicionKind Value)[] Scores = [("size-shape", SuspicionKind.SizeAndShape), ("class-relative", SuspicionKind.ClassRelative), ("l1", SuspicionKind.MaskSize)];
 
     public static int Run(ScanOptions o, TextWriter output, TextWriter log)
     {
@@ -173,6 +173,12 @@ internal static class ScanCommand
         {
             // Shards and resumed runs: their times add up as work done, not as the wall time of the whole.
             output.WriteLine(string.Create(invariant, $"Runs          {s.Runs.Count} (shards or resumed runs) scanned {s.Runs.Sum(r => r.Scanned)} samples in {s.Runs.Sum(r => r.Seconds):F1} s of run time, on {string.Join(", ", s.Runs.Select(r => r.Provider).Distinct())}"));
+        }
+
+        if (s.ShapeRuns.Count > 0)
+        {
+            var (scanned, seconds) = (s.ShapeRuns.Sum(r => r.Scanned), s.ShapeRuns.Sum(r => r.Seconds));
+            output.WriteLine(string.Create(invariant, $"CD-L run      {scanned} samples in {seconds:F1} s ({scanned / Math.Max(seconds, 1e-9):F1}/s), for the mask shapes: a CD-L scan of its own in {Path.Combine(s.Folder, Scanner.ShapeFolder)}"));
         }
 
         output.WriteLine($"Report        {Path.Combine(s.Folder, "report.html")} (and scores.csv, summary.json, unlearn.txt, safe.txt in {s.Folder})");

@@ -29,6 +29,14 @@ public static class CompiledFilter
 {
     private const string MetadataPrefix = "onnxcd.compiled.filter.";
 
+    /// <summary>
+    /// The default filter suspicion for masks of <paramref name="mode"/>: <see cref="SuspicionKind.ClassRelative"/>
+    /// in probability mode and <see cref="SuspicionKind.MaskSize"/> otherwise. A compiled model judges
+    /// each image alone, so it cannot use the scan's <see cref="SuspicionKind.SizeAndShape"/>, which
+    /// compares mask shapes across the whole scan.
+    /// </summary>
+    public static SuspicionKind DefaultSuspicion(CdMode mode) => mode == CdMode.Probs ? SuspicionKind.ClassRelative : SuspicionKind.MaskSize;
+
     /// <summary>Learns <paramref name="rule"/>'s threshold from the clean <paramref name="reference"/>, distilled by <paramref name="compiled"/>.</summary>
     /// <param name="compiled">A model from <see cref="CdCompiler.Compile"/> with the seed input.</param>
     /// <param name="reference">Trusted clean images at the model's size.</param>
@@ -38,7 +46,7 @@ public static class CompiledFilter
     /// <param name="execution">Where the reference is distilled.</param>
     /// <param name="batchSize">Images per run.</param>
     /// <param name="progress">Called after each batch with the samples done and the total.</param>
-    /// <exception cref="ArgumentException">The compiled model takes noise instead of seeds.</exception>
+    /// <exception cref="ArgumentException">The compiled model takes noise instead of seeds, or the suspicion needs mask shapes across a scan.</exception>
     /// <exception cref="ModelException">Class-relative suspicion on a compiled model without logits.</exception>
     /// <exception cref="SettingException">The reference has fewer than 2 readable samples (<see cref="ThresholdRule.ComputeOnReference"/>).</exception>
     public static FilterRule Learn(OnnxModel compiled, DatasetSource reference, string referenceName, ThresholdRule rule, SuspicionKind suspicion, ExecutionOptions execution, int batchSize, Action<long, long>? progress = null)
@@ -51,6 +59,11 @@ public static class CompiledFilter
         if (graph.Input.All(i => i.Name != CompiledNames.Seed))
         {
             throw new ArgumentException($"A compiled filter learns its threshold with the '{CompiledNames.Seed}' input (seed = the image's index); this model takes '{CompiledNames.Noise}'.");
+        }
+
+        if (Suspicion.NeedsShape(suspicion))
+        {
+            throw new ArgumentException($"A compiled filter judges each image alone, from its own mask size; {suspicion} suspicion compares mask shapes across a whole scan. Use {SuspicionKind.ClassRelative} or {SuspicionKind.MaskSize}.", nameof(suspicion));
         }
 
         var classes = ClassCount(graph);

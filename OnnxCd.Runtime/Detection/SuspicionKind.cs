@@ -1,6 +1,6 @@
 namespace OnnxCd.Runtime.Detection;
 
-/// <summary>How a scan turns each sample's mask size (L1) into its suspicion (larger = more suspicious).</summary>
+/// <summary>How a scan turns each sample's mask into its suspicion (larger = more suspicious).</summary>
 public enum SuspicionKind
 {
     /// <summary>−L1: the smaller the mask, the more suspicious (the paper's ranking).</summary>
@@ -12,4 +12,13 @@ public enum SuspicionKind
     /// Fashion-MNIST) need far smaller masks than others', which −L1 mistakes for poison.
     /// </summary>
     ClassRelative,
+
+    /// <summary>
+    /// z(−ln L1) + 2·z(d): how small the mask is, plus twice how unlike its class's CD-L masks the
+    /// sample's CD-L mask is shaped. d is the distance of the sample's CD-L mask, scaled to unit L2 norm,
+    /// from the mean of its class's unit CD-L masks; z standardises over the scan by median and scaled
+    /// MAD. Needs a second CD run per sample (CD-L, logits mode) beside the one that gives L1; it holds on
+    /// attacks whose poisons keep large masks (onnx-models/README.md).
+    /// </summary>
+    SizeAndShape,
 }

@@ -159,9 +159,12 @@ public static class HtmlReport
         html.Append("</div>");
     }
 
-    private static string SuspicionText(SuspicionKind kind) => kind == SuspicionKind.ClassRelative
-        ? $"class-relative, ln(q75 of the class's L1 / L1): how many times smaller the mask is than its class's ordinary ones (quantile {Suspicion.ClassQuantile})"
-        : "mask size, −L1 (the paper's ranking)";
+    private static string SuspicionText(SuspicionKind kind) => kind switch
+    {
+        SuspicionKind.ClassRelative => $"class-relative, ln(q75 of the class's L1 / L1): how many times smaller the mask is than its class's ordinary ones (quantile {Suspicion.ClassQuantile})",
+        SuspicionKind.SizeAndShape => $"size and shape, z(−ln L1) + {Suspicion.ShapeWeight}·z(d): how small the mask is, plus how far the sample's CD-L mask (unit norm) lies from its class's mean, each standardised by median and MAD (the CD-L scan is in the logits folder)",
+        _ => "mask size, −L1 (the paper's ranking)",
+    };
 
     private static IReadOnlyList<double> Pick(IReadOnlyList<double> scores, IReadOnlyList<bool> by, bool value) =>
         Enumerable.Range(0, scores.Count).Where(i => by[i] == value).Select(i => scores[i]).ToList();

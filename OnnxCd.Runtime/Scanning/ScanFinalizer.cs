@@ -50,8 +50,9 @@ public static class ScanFinalizer
         var l1 = samples.Scores;
         var (classesBy, classes) = Classes(samples);
         var kind = settings.SuspicionFor(identity.Mode);
-        var suspicion = Suspicion.Compute(kind, l1, classes);
-        var threshold = settings.Threshold.Compute(suspicion, reference is null ? null : Suspicion.Compute(kind, reference.Scores, Classes(reference).Classes));
+        var shape = Suspicion.NeedsShape(kind) ? ShapeDistances(folder, samples, classes) : null;
+        var suspicion = Suspicion.Compute(kind, l1, classes, shape);
+        var threshold = settings.Threshold.Compute(suspicion, reference is null ? null : ReferenceSuspicion(kind, reference));
         var flagged = suspicion.Select(threshold.Flags).ToArray();
         var poisoned = truth is null ? null : samples.Indices.Select(i => truth.Poisoned[i]).ToArray();
         var curve = poisoned is not null && poisoned.Contains(true) && poisoned.Contains(false) ? DetectionMetrics.Compute(suspicion, poisoned) : null;
@@ -63,7 +64,7 @@ public static class ScanFinalizer
         var split = RankSplit.FromOrder(samples.Indices, order, settings.UnlearnFraction, settings.SafeFraction);
         var groups = GroupMasks.Compute(folder, identity, samples.Indices, classes, statistics, flagged, poisoned);
 
-        WriteScores(folder, samples, suspicion, flagged, poisoned);
+        WriteScores(folder, samples, shape, suspicion, flagged, poisoned);
         AtomicFile.WriteAllLines(Path.Combine(folder, "unlearn.txt"), split.Unlearn.Select(i => i.ToString(CultureInfo.InvariantCulture)));
         AtomicFile.WriteAllLines(Path.Combine(folder, "safe.txt"), split.Safe.Select(i => i.ToString(CultureInfo.InvariantCulture)));
         NpyFile.Write(Path.Combine(folder, "group-masks.npy"), NpyArray.Of(groups.SelectMany(g => g.Mask).ToArray(), groups.Count, 1, identity.Image[1], identity.Image[2]));
@@ -76,6 +77,7 @@ public static class ScanFinalizer
             DataDescription = source.Description,
             OnnxRuntime = OrtEnv.Instance().GetVersionString(),
             Runs = runs,
+            ShapeRuns = shape is null ? [] : ScanSummary.ReadRuns(Path.Combine(folder, Scanner.ShapeFolder)),
             Samples = identity.SliceEnd - identity.SliceStart,
             Scored = samples.Count,
             Unreadable = errors.Count,
@@ -88,7 +90,7 @@ public static class ScanFinalizer
             Classes = statistics,
             SuspectedTarget = SuspectedTarget.Find(statistics),
             RankSplit = new Dictionary<string, long> { ["unlearn"] = split.Unlearn.Count, ["safe"] = split.Safe.Count },
-            Outputs = ["scores.csv", "summary.json", "report.html", "unlearn.txt", "safe.txt", "group-masks.npy", ScanJournal.JournalFile, ScanJournal.ErrorsFile, ScanJournal.MasksU8File, .. identity.SaveMasks ? new[] { ScanJournal.MasksFile } : []],
+            Outputs = ["scores.csv", "summary.json", "report.html", "unlearn.txt", "safe.txt", "group-masks.npy", ScanJournal.JournalFile, ScanJournal.ErrorsFile, ScanJournal.MasksU8File, .. identity.SaveMasks ? new[] { ScanJournal.MasksFile } : [], .. shape is null ? [] : new[] { Scanner.ShapeFolder + "/" }],
         };
 
         AtomicFile.WriteAllText(Path.Combine(folder, "summary.json"), JsonSerializer.Serialize(new { Summary = summary, GroupMasks = groups.Select(g => g.Name) }, s_json));
@@ -114,7 +116,8 @@ public static class ScanFinalizer
             Image = scan.Image,
             Cd = scan.Cd,
             OnnxRuntime = summary.OnnxRuntime,
-            Runs = summary.Runs.Select(r => new ReportRun(r.Provider, r.Scanned, r.Seconds, r.BatchSize)).ToList(),
+            Runs = summary.Runs.Select(r => new ReportRun(r.Provider, r.Scanned, r.Seconds, r.BatchSize))
+                .Concat(summary.ShapeRuns.Select(r => new ReportRun($"{r.Provider} (the CD-L run of the mask shapes)", r.Scanned, r.Seconds, r.BatchSize))).ToList(),
             Samples = summary.Samples,
             Scored = summary.Scored,
             Unreadable = summary.Unreadable,
@@ -138,14 +141,39 @@ public static class ScanFinalizer
         };
     }
 
+    /// <summary>The suspicion of the reference set's samples, scored as a scan of their own (with their own CD-L run where <paramref name="kind"/> needs it).</summary>
+    private static double[] ReferenceSuspicion(SuspicionKind kind, ScoredSamples reference)
+    {
+        var classes = Classes(reference).Classes;
+        return Suspicion.Compute(kind, reference.Scores, classes, Suspicion.NeedsShape(kind) ? ShapeDistances(reference.Folder, reference, classes) : null);
+    }
+
+    /// <summary>Each sample's CD-L mask distance from its class's (<see cref="MaskShapes"/>), from the CD-L run in the scan's <see cref="Scanner.ShapeFolder"/>.</summary>
+    /// <exception cref="DataException">The CD-L run is missing or has not scored every sample.</exception>
+    private static double[] ShapeDistances(string folder, ScoredSamples samples, IReadOnlyList<long>? classes)
+    {
+        var shapeFolder = Path.Combine(folder, Scanner.ShapeFolder);
+        var identity = ScanIdentity.Read(shapeFolder)
+            ?? throw new DataException(Setting.Message($"'{folder}' has no CD-L run of the mask shapes that size-and-shape suspicion needs (no {Path.Combine(shapeFolder, "scan.json")}): scan again with {Setting.Resume} to run it, or choose a suspicion from mask size alone ({Setting.Suspicion})."));
+        var scored = new HashSet<long>(ScoredSamples.Read(shapeFolder, identity.SliceStart, identity.SliceEnd).Indices);
+        var missing = samples.Indices.Where(i => !scored.Contains(i)).Take(5).ToList();
+        if (missing.Count > 0)
+        {
+            throw new DataException(Setting.Message($"The CD-L run in '{shapeFolder}' has not scored sample(s) {string.Join(", ", missing)} of the scan: continue it with {Setting.Resume}, or choose a suspicion from mask size alone ({Setting.Suspicion})."));
+        }
+
+        using var masks = new NpyRowReader(Path.Combine(shapeFolder, ScanJournal.MasksU8File));
+        return MaskShapes.Distances(masks, samples.Indices.Select(i => i - identity.SliceStart).ToList(), classes);
+    }
+
     /// <summary>Classes by label when every scored sample has one, else by predicted label, else none.</summary>
     private static (string? By, IReadOnlyList<long>? Classes) Classes(ScoredSamples samples) =>
         samples.AllLabelled ? ("label", samples.Labels)
         : samples.AllPredicted ? ("predicted label", samples.PredictedLabels)
         : (null, null);
 
-    /// <summary>scores.csv, one row per scored sample in index order, streamed from the journal.</summary>
-    private static void WriteScores(string folder, ScoredSamples samples, double[] suspicion, bool[] flagged, bool[]? poisoned)
+    /// <summary>scores.csv, one row per scored sample in index order, streamed from the journal; with the CD-L mask-shape distance where the suspicion used it.</summary>
+    private static void WriteScores(string folder, ScoredSamples samples, double[]? shape, double[] suspicion, bool[] flagged, bool[]? poisoned)
     {
         var invariant = CultureInfo.InvariantCulture;
         var rows = samples.Records().Select((r, i) => string.Join(
@@ -154,10 +182,10 @@ public static class ScanFinalizer
             Csv.Field(r.Id),
             r.Label?.ToString(invariant) ?? string.Empty,
             r.Predicted?.ToString(invariant) ?? string.Empty,
-            r.L1.ToString("R", invariant),
+            shape is null ? r.L1.ToString("R", invariant) : $"{r.L1.ToString("R", invariant)},{shape[i].ToString("R", invariant)}",
             suspicion[i].ToString("R", invariant),
             flagged[i] ? "1" : "0") + (poisoned is null ? string.Empty : poisoned[i] ? ",1" : ",0"));
-        AtomicFile.WriteAllLines(Path.Combine(folder, "scores.csv"), rows.Prepend("index,id,label,predicted,l1,suspicion,flagged" + (poisoned is null ? string.Empty : ",poisoned")));
+        AtomicFile.WriteAllLines(Path.Combine(folder, "scores.csv"), rows.Prepend("index,id,label,predicted,l1," + (shape is null ? string.Empty : "shape,") + "suspicion,flagged" + (poisoned is null ? string.Empty : ",poisoned")));
     }
 
     /// <summary>The most and the least suspicious samples, with their images (read again from the data) and masks (from the journal).</summary>

@@ -1,6 +1,6 @@
-using System.Text.Json;
 using OnnxCd.Runtime.Data;
 using OnnxCd.Runtime.Data.Sources;
+using OnnxCd.Runtime.Detection;
 
 namespace OnnxCd.Runtime.Scanning;
 
@@ -52,14 +52,32 @@ public static class ScanMerger
         }
 
         merged.Write(folder);
-        ScoredSamples? reference = null;
-        if (settings.Reference is not null || settings.Threshold.Kind == Detection.ThresholdKind.Reference)
+        if (Suspicion.NeedsShape(settings.SuspicionFor(merged.Mode)))
         {
-            reference = ScoredSamples.ReadScan(Path.Combine(identities[0].Folder, "reference"));
+            MergeShapes(shards, folder, settings);
+        }
+
+        ScoredSamples? reference = null;
+        if (settings.Reference is not null || settings.Threshold.Kind == ThresholdKind.Reference)
+        {
+            reference = ScoredSamples.ReadScan(Path.Combine(identities[0].Folder, Scanner.ReferenceFolder));
         }
 
         using var source = DatasetSource.Open(merged.Data, merged.Format, new ImageSpec(merged.Image[0], merged.Image[1], merged.Image[2]), merged.Labels);
-        return ScanFinalizer.Finalize(folder, merged, settings, source, truth, reference, identities.SelectMany(s => Runs(s.Folder)).ToList());
+        return ScanFinalizer.Finalize(folder, merged, settings, source, truth, reference, identities.SelectMany(s => ScanSummary.ReadRuns(s.Folder)).ToList());
+    }
+
+    /// <summary>Merges the shards' CD-L runs of the mask shapes (<see cref="Scanner.ShapeFolder"/>) into the merged scan's, as a CD-L scan of its own.</summary>
+    /// <exception cref="DataException">A shard has no CD-L run.</exception>
+    private static void MergeShapes(IReadOnlyList<string> shards, string folder, ScanSettings settings)
+    {
+        var shapes = shards.Select(s => Path.Combine(s, Scanner.ShapeFolder)).ToList();
+        if (shapes.FirstOrDefault(s => ScanIdentity.Read(s) is null) is { } missing)
+        {
+            throw new DataException(Setting.Message($"'{missing}' holds no CD-L run of the mask shapes, which size-and-shape suspicion needs: finish that shard's scan with {Setting.Resume}, or choose a suspicion from mask size alone ({Setting.Suspicion})."));
+        }
+
+        Merge(shapes, Path.Combine(folder, Scanner.ShapeFolder), Scanner.ShapeSettings(settings));
     }
 
     private static void CheckCoverage(List<(string Folder, ScanIdentity Identity)> shards, long count)
@@ -107,20 +125,5 @@ public static class ScanMerger
         }
 
         writer.Flush();
-    }
-
-    /// <summary>The runs a shard's summary.json records, or none when it has no summary.</summary>
-    private static IEnumerable<ScanRun> Runs(string shardFolder)
-    {
-        var path = Path.Combine(shardFolder, "summary.json");
-        if (!File.Exists(path))
-        {
-            return [];
-        }
-
-        using var json = JsonDocument.Parse(File.ReadAllText(path));
-        return json.RootElement.GetProperty("summary").GetProperty("runs").EnumerateArray()
-            .Select(r => new ScanRun(r.GetProperty("provider").GetString() ?? "?", r.GetProperty("scanned").GetInt64(), r.GetProperty("seconds").GetDouble(), r.GetProperty("batchSize").GetInt32()))
-            .ToList();
     }
 }

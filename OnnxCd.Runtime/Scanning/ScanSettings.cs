@@ -22,7 +22,7 @@ public sealed record ScanSettings
     /// <summary>How to read the truth file: auto, indices or indicator.</summary>
     public string TruthKind { get; init; } = "auto";
 
-    /// <summary>How mask sizes become suspicion; null for the mode's default (<see cref="SuspicionFor"/>).</summary>
+    /// <summary>How masks become suspicion; null for the mode's default (<see cref="SuspicionFor"/>).</summary>
     public SuspicionKind? Suspicion { get; init; }
 
     /// <summary>The flagging rule, applied to the suspicion scores.</summary>
@@ -74,9 +74,9 @@ public sealed record ScanSettings
     public SuspicionKind SuspicionFor(CdMode mode) => Suspicion ?? DefaultSuspicion(mode);
 
     /// <summary>
-    /// The default suspicion for masks of <paramref name="mode"/>: <see cref="SuspicionKind.ClassRelative"/>
-    /// in probability mode (the default, onnx-models/README.md) and the paper's
-    /// <see cref="SuspicionKind.MaskSize"/> for CD-L and CD-F.
+    /// The default suspicion for masks of <paramref name="mode"/>: <see cref="SuspicionKind.SizeAndShape"/>
+    /// in probability mode (the default scan, chosen on the attack suite and confirmed on retrained
+    /// models: onnx-models/README.md) and the paper's <see cref="SuspicionKind.MaskSize"/> for CD-L and CD-F.
     /// </summary>
-    public static SuspicionKind DefaultSuspicion(CdMode mode) => mode == CdMode.Probs ? SuspicionKind.ClassRelative : SuspicionKind.MaskSize;
+    public static SuspicionKind DefaultSuspicion(CdMode mode) => mode == CdMode.Probs ? SuspicionKind.SizeAndShape : SuspicionKind.MaskSize;
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using OnnxCd.Runtime.Detection;
 
 namespace OnnxCd.Runtime.Scanning;
@@ -19,6 +20,9 @@ public sealed record ScanSummary
 
     /// <summary>The runs that produced the results.</summary>
     public required IReadOnlyList<ScanRun> Runs { get; init; }
+
+    /// <summary>The runs of the CD-L scan of the mask shapes (<see cref="Scanner.ShapeFolder"/>), when the suspicion needed one; their time adds to <see cref="Runs"/>' as the cost of the scan.</summary>
+    public IReadOnlyList<ScanRun> ShapeRuns { get; init; } = [];
 
     /// <summary>Samples in the scanned slice.</summary>
     public required long Samples { get; init; }
@@ -58,4 +62,19 @@ public sealed record ScanSummary
 
     /// <summary>The files written, relative to the folder.</summary>
     public required IReadOnlyList<string> Outputs { get; init; }
+
+    /// <summary>The runs that the summary.json in <paramref name="folder"/> records, or none when it has no summary.</summary>
+    public static IReadOnlyList<ScanRun> ReadRuns(string folder)
+    {
+        var path = Path.Combine(folder, "summary.json");
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+
+        using var json = JsonDocument.Parse(File.ReadAllText(path));
+        return json.RootElement.GetProperty("summary").GetProperty("runs").EnumerateArray()
+            .Select(r => new ScanRun(r.GetProperty("provider").GetString() ?? "?", r.GetProperty("scanned").GetInt64(), r.GetProperty("seconds").GetDouble(), r.GetProperty("batchSize").GetInt32()))
+            .ToList();
+    }
 }

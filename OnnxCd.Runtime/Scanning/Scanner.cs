@@ -16,6 +16,12 @@ namespace OnnxCd.Runtime.Scanning;
 /// </summary>
 public static class Scanner
 {
+    /// <summary>The subfolder holding the scan of the clean reference set.</summary>
+    public const string ReferenceFolder = "reference";
+
+    /// <summary>The subfolder holding the CD-L run whose mask shapes <see cref="SuspicionKind.SizeAndShape"/> needs: a whole CD-L scan of its own.</summary>
+    public const string ShapeFolder = "logits";
+
     private const long MaxChannels = 64;
     private const long MaxSide = 16384;
 
@@ -36,9 +42,9 @@ public static class Scanner
         // Read before any work, so a truth file that does not fit costs no scan.
         var truth = LoadTruth(settings, source.Count);
 
-        using var distillers = new DistillerSet(settings.Sessions.Select(execution => (Func<CognitiveDistiller>)(() =>
-            CognitiveDistiller.Create(model, settings.Cd, [1, spec.Channels, spec.Height, spec.Width], execution, settings.BatchSize, settings.Noise))));
-        var distiller = distillers.First;
+        DistillerSet Distillers(CdOptions cd) => new(settings.Sessions.Select(execution => (Func<CognitiveDistiller>)(() =>
+            CognitiveDistiller.Create(model, cd, [1, spec.Channels, spec.Height, spec.Width], execution, settings.BatchSize, settings.Noise))));
+
         var (start, end) = settings.Shard.Slice(source.Count);
         var identity = new ScanIdentity
         {
@@ -52,35 +58,75 @@ public static class Scanner
             SliceEnd = end,
             Shard = settings.Shard.Count == 1 ? null : settings.Shard.ToString(),
             Image = [spec.Channels, spec.Height, spec.Width],
-            Cd = DescribeCd(distiller, settings.NoiseDescription),
+            Cd = string.Empty,
             Mode = settings.Cd.Mode,
             SaveMasks = settings.SaveMasks,
         };
 
-        var scanned = Pass(distillers, source, identity, folder, settings.Resume, "scan", progress);
-        ScoredSamples? reference = null;
-        if (settings.Reference is { } referencePath)
+        using var referenceSource = settings.Reference is { } referencePath ? DatasetSource.Open(referencePath, "auto", spec, null) : null;
+        var referenceIdentity = referenceSource is null ? null : identity with
         {
-            using var referenceSource = DatasetSource.Open(referencePath, "auto", spec, null);
-            var referenceIdentity = identity with
+            Data = Path.GetFullPath(settings.Reference!),
+            Format = DatasetSource.Detect(settings.Reference!),
+            Labels = null,
+            Count = referenceSource.Count,
+            SliceStart = 0,
+            SliceEnd = referenceSource.Count,
+            Shard = null,
+            SaveMasks = false,
+        };
+        var referenceFolder = Path.Combine(folder, ReferenceFolder);
+
+        // One set of sessions at a time: the CD run the L1 comes from, then, where the suspicion needs it, the CD-L run of the mask shapes.
+        long scanned;
+        string provider;
+        int batchSize;
+        using (var distillers = Distillers(settings.Cd))
+        {
+            var cd = DescribeCd(distillers.First, settings.NoiseDescription);
+            (identity, referenceIdentity) = (identity with { Cd = cd }, referenceIdentity is null ? null : referenceIdentity with { Cd = cd });
+            scanned = Pass(distillers, source, identity, folder, settings.Resume, "scan", progress);
+            if (referenceIdentity is not null)
             {
-                Data = Path.GetFullPath(referencePath),
-                Format = DatasetSource.Detect(referencePath),
-                Labels = null,
-                Count = referenceSource.Count,
-                SliceStart = 0,
-                SliceEnd = referenceSource.Count,
-                Shard = null,
-                SaveMasks = false,
-            };
-            var referenceFolder = Path.Combine(folder, "reference");
-            Pass(distillers, referenceSource, referenceIdentity, referenceFolder, settings.Resume, "reference", progress);
-            reference = ScoredSamples.ReadScan(referenceFolder);
+                Pass(distillers, referenceSource!, referenceIdentity, referenceFolder, settings.Resume, "reference", progress);
+            }
+
+            (provider, batchSize) = (distillers.Provider, distillers.First.BatchSize);
         }
 
-        var run = new ScanRun(distillers.Provider, scanned, clock.Elapsed.TotalSeconds, distiller.BatchSize);
+        var run = new ScanRun(provider, scanned, clock.Elapsed.TotalSeconds, batchSize);
+
+        if (Suspicion.NeedsShape(settings.SuspicionFor(settings.Cd.Mode)))
+        {
+            using var shapeDistillers = Distillers(ShapeCd(settings.Cd));
+            var shapeIdentity = ShapeIdentity(identity, shapeDistillers.First, settings.NoiseDescription);
+            var shapeClock = Stopwatch.StartNew();
+            var shapeScanned = Pass(shapeDistillers, source, shapeIdentity, Path.Combine(folder, ShapeFolder), settings.Resume, "shape (CD-L)", progress);
+            var shapeRun = new ScanRun(shapeDistillers.Provider, shapeScanned, shapeClock.Elapsed.TotalSeconds, shapeDistillers.First.BatchSize);
+            ScanFinalizer.Finalize(Path.Combine(folder, ShapeFolder), shapeIdentity, ShapeSettings(settings), source, truth, null, [shapeRun]);
+            if (referenceIdentity is not null)
+            {
+                Pass(shapeDistillers, referenceSource!, ShapeIdentity(referenceIdentity, shapeDistillers.First, settings.NoiseDescription), Path.Combine(referenceFolder, ShapeFolder), settings.Resume, "reference shape (CD-L)", progress);
+            }
+        }
+
+        var reference = referenceIdentity is null ? null : ScoredSamples.ReadScan(referenceFolder);
         return ScanFinalizer.Finalize(folder, identity, settings, source, truth, reference, [run]);
     }
+
+    /// <summary>The CD settings of the mask-shape run: CD-L with its own defaults (lr, α, β), the rest as <paramref name="cd"/>.</summary>
+    internal static CdOptions ShapeCd(CdOptions cd) => cd with { Mode = CdMode.Logits, LearningRate = null, Alpha = null, Beta = null };
+
+    private static ScanIdentity ShapeIdentity(ScanIdentity identity, CognitiveDistiller distiller, string noise) =>
+        identity with { Cd = DescribeCd(distiller, noise), Mode = CdMode.Logits, SaveMasks = false };
+
+    /// <summary>The judging settings of the mask-shape run's own outputs: a CD-L scan ranked by −L1, judged without a reference.</summary>
+    internal static ScanSettings ShapeSettings(ScanSettings settings) => settings with
+    {
+        Suspicion = SuspicionKind.MaskSize,
+        Reference = null,
+        Threshold = settings.Threshold.Kind == ThresholdKind.Reference ? new ThresholdRule(ThresholdKind.MeanStd, 1) : settings.Threshold,
+    };
 
     /// <summary>The ground truth of <paramref name="settings"/> for a dataset of <paramref name="count"/> samples, or null when none is given.</summary>
     /// <exception cref="DataException">The truth file cannot be read or does not fit the dataset.</exception>

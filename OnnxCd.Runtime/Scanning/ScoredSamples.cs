@@ -27,6 +27,9 @@ public sealed class ScoredSamples
         AllPredicted = Array.IndexOf(predicted, None, 0, count) < 0;
     }
 
+    /// <summary>The scan folder whose journal these samples were read from.</summary>
+    public string Folder => Path.GetDirectoryName(_path)!;
+
     /// <summary>How many samples were scored.</summary>
     public int Count { get; }
 

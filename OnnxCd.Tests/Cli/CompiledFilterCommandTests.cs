@@ -65,10 +65,12 @@ public sealed class CompiledFilterCommandTests(CompiledFilterCommandTests.Setup 
     }
 
     [Fact]
-    public void WithAReference_CompileTakesScansDefault_ProbabilityModeAndClassRelativeSuspicion()
+    public void WithAReference_CompileTakesScansDefaultMode_WithClassRelativeSuspicion_AndRefusesSizeAndShape()
     {
         using var dir = new TempDirectory();
         var (code, output, log) = CliRunner.Run("compile", "--model", ShippedSamples.ModelPath, "--steps", "3", "--reference", ShippedSamples.ImagesPath, "--out", dir.File("m.onnx"));
+        // A compiled filter judges each image alone: the scan's size-and-shape suspicion compares masks across a scan.
+        var (shapeCode, _, shapeLog) = CliRunner.Run("compile", "--model", ShippedSamples.ModelPath, "--steps", "3", "--reference", ShippedSamples.ImagesPath, "--score", "size-shape", "--out", dir.File("s.onnx"));
 
         Assert.True(code == 0, log);
         var metadata = OnnxModel.Load(dir.File("m.onnx")).Metadata;
@@ -77,6 +79,9 @@ public sealed class CompiledFilterCommandTests(CompiledFilterCommandTests.Setup 
         Assert.Equal(10, metadata["onnxcd.compiled.filter.cutoffs"].Split(',').Length);
         Assert.Contains("flagged = l1 < cutoffs[argmax logits]", metadata["onnxcd.compiled.filter.output"], StringComparison.Ordinal);
         Assert.Contains("the rule flags", output, StringComparison.Ordinal);
+        Assert.Equal(2, shapeCode);
+        Assert.Contains("class-relative", shapeLog, StringComparison.Ordinal);
+        Assert.False(File.Exists(dir.File("s.onnx")));
     }
 
     [Fact]

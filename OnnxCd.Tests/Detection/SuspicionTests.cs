@@ -34,4 +34,35 @@ public sealed class SuspicionTests
         Assert.Equal(plain[1..], scaled[1..], (a, b) => Math.Abs(a - b) < 1e-12);
         Assert.Equal(plain.Max(), plain[0]);
     }
+
+    [Fact]
+    public void SizeAndShape_AddsTheStandardisedSize_AndTwiceTheStandardisedShape()
+    {
+        // −ln L1 = −1 … −5: median −3, MAD 1. Shape 1, 2, 3, 4, 10: median 3, MAD 1. Both spreads 1.4826.
+        var l1 = Enumerable.Range(1, 5).Select(i => Math.Exp(i)).ToList();
+        double[] shape = [1, 2, 3, 4, 10];
+
+        var suspicion = Suspicion.Compute(SuspicionKind.SizeAndShape, l1, null, shape);
+
+        Assert.Equal((2 + (2 * -2)) / 1.4826, suspicion[0], 12);
+        Assert.Equal(0, suspicion[2], 12);
+        Assert.Equal((-2 + (2 * 7)) / 1.4826, suspicion[4], 12);
+    }
+
+    [Fact]
+    public void SizeAndShape_WhereMostValuesTie_FallsBackToTheStandardDeviation_OrToOne()
+    {
+        // L1 all but one equal: MAD 0, so the size term is scaled by the sample standard deviation. Shapes all equal: the shape term is 0.
+        double[] l1 = [1, 1, 1, 1, Math.Exp(-5)];
+        var size = l1.Select(v => -Math.Log(v)).ToList();
+        var std = Math.Sqrt(size.Sum(v => (v - 1.0) * (v - 1.0)) / 4);
+
+        var suspicion = Suspicion.Compute(SuspicionKind.SizeAndShape, l1, null, [0.3, 0.3, 0.3, 0.3, 0.3]);
+
+        Assert.Equal([0, 0, 0, 0, 5 / std], suspicion, (a, b) => Math.Abs(a - b) < 1e-12);
+    }
+
+    [Fact]
+    public void SizeAndShape_WithoutOneShapePerSample_IsRefused() =>
+        Assert.Contains("one shape distance per score (2); got 1", Assert.Throws<ArgumentException>(() => Suspicion.Compute(SuspicionKind.SizeAndShape, [1, 2], null, [0.5])).Message, StringComparison.Ordinal);
 }

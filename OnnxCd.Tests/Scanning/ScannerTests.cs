@@ -1,5 +1,7 @@
+using System.Globalization;
 using OnnxCd.Runtime;
 using OnnxCd.Runtime.Data;
+using OnnxCd.Runtime.Detection;
 using OnnxCd.Runtime.Distillation;
 using OnnxCd.Runtime.Scanning;
 using OnnxCd.Tests.TestSupport;
@@ -158,9 +160,127 @@ public sealed class ScannerTests
         var (images, shape) = ShippedSamples.Images();
         NpyFile.Write(dir.File("clean.npy"), NpyArray.Of(images[..(8 * 784)], 8, 1, 28, 28));
 
-        var summary = Scanner.Scan(ShippedSamples.ModelPath, settings with { Reference = dir.File("clean.npy"), Threshold = OnnxCd.Runtime.Detection.ThresholdRule.Parse("reference", 0.5) }, dir.File("out"));
+        var summary = Scanner.Scan(ShippedSamples.ModelPath, settings with { Reference = dir.File("clean.npy"), Threshold = ThresholdRule.Parse("reference", 0.5) }, dir.File("out"));
 
         Assert.Contains("of 8 clean reference suspicion scores", summary.Threshold.Rule, StringComparison.Ordinal);
         Assert.Equal(8, ScanJournal.ReadRecords(dir.File("out/reference")).Count);
+    }
+
+    /// <summary>The settings of <see cref="Dataset"/> in probability mode, whose default suspicion is size and shape.</summary>
+    private static ScanSettings ProbabilityDataset(TempDirectory dir) => Dataset(dir) with { Cd = new CdOptions { Mode = CdMode.Probs, Steps = 5 } };
+
+    [Fact]
+    public void ProbabilityScan_RunsCdLForTheShapes_AsAScanOfItsOwn_AndScoresSizeAndShape()
+    {
+        using var dir = new TempDirectory();
+        var settings = ProbabilityDataset(dir);
+
+        var summary = Scanner.Scan(ShippedSamples.ModelPath, settings, dir.File("out"));
+        var cdl = Scanner.Scan(ShippedSamples.ModelPath, Dataset(dir), dir.File("cdl"));
+
+        Assert.Equal(SuspicionKind.SizeAndShape, summary.Suspicion);
+        Assert.Contains(Scanner.ShapeFolder + "/", summary.Outputs);
+        var shapeScan = ScanIdentity.Read(dir.File("out/logits"))!;
+        Assert.Equal(CdMode.Logits, shapeScan.Mode);
+        Assert.Contains("alpha 0.01,", shapeScan.Cd, StringComparison.Ordinal);
+        // The shape run is the CD-L scan a user would run: same masks, same outputs.
+        Assert.Equal(File.ReadAllBytes(dir.File("cdl/scores.csv")), File.ReadAllBytes(dir.File("out/logits/scores.csv")));
+        Assert.Equal(File.ReadAllBytes(dir.File("cdl/masks-u8.npy")), File.ReadAllBytes(dir.File("out/logits/masks-u8.npy")));
+        Assert.Equal(cdl.Metrics!.Auroc, JsonNumber(dir.File("out/logits/summary.json"), "summary", "metrics", "auroc"));
+
+        var rows = File.ReadAllLines(dir.File("out/scores.csv"));
+        Assert.Equal("index,id,label,predicted,l1,shape,suspicion,flagged,poisoned", rows[0]);
+        var columns = rows.Skip(1).Select(r => r.Split(',')).ToList();
+        var l1 = columns.Select(c => double.Parse(c[4], CultureInfo.InvariantCulture)).ToList();
+        var labels = columns.Select(c => long.Parse(c[2], CultureInfo.InvariantCulture)).ToList();
+        using var masks = new NpyRowReader(dir.File("out/logits/masks-u8.npy"));
+        var shape = MaskShapes.Distances(masks, Enumerable.Range(0, 40).Select(i => (long)i).ToList(), labels);
+        Assert.Equal(shape, columns.Select(c => double.Parse(c[5], CultureInfo.InvariantCulture)));
+        Assert.Equal(Suspicion.Compute(SuspicionKind.SizeAndShape, l1, labels, shape), columns.Select(c => double.Parse(c[6], CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public void ProbabilityScan_KilledInTheShapeRun_Resumed_EndsWithTheSameOutputs()
+    {
+        using var dir = new TempDirectory();
+        var settings = ProbabilityDataset(dir);
+        Scanner.Scan(ShippedSamples.ModelPath, settings, dir.File("whole"));
+
+        Assert.Throws<OperationCanceledException>(() => Scanner.Scan(ShippedSamples.ModelPath, settings, dir.File("resumed"), p =>
+        {
+            if (p.Stage != "scan" && p.Done >= 16)
+            {
+                throw new OperationCanceledException("killed");
+            }
+        }));
+        Assert.Equal(40, ScanJournal.ReadRecords(dir.File("resumed")).Count);
+        Assert.Equal(16, ScanJournal.ReadRecords(dir.File("resumed/logits")).Count);
+
+        var summary = Scanner.Scan(ShippedSamples.ModelPath, settings with { Resume = true }, dir.File("resumed"));
+
+        Assert.Equal(40, summary.Scored);
+        foreach (var file in s_deterministicOutputs.Concat(s_deterministicOutputs.Select(f => $"logits/{f}")))
+        {
+            Assert.Equal(File.ReadAllBytes(dir.File($"whole/{file}")), File.ReadAllBytes(dir.File($"resumed/{file}")));
+        }
+    }
+
+    [Fact]
+    public void ProbabilityShards_Merged_EqualOneScan_ShapesIncluded()
+    {
+        using var dir = new TempDirectory();
+        var settings = ProbabilityDataset(dir);
+        Scanner.Scan(ShippedSamples.ModelPath, settings, dir.File("whole"));
+        var shards = Enumerable.Range(0, 2).Select(i => dir.File($"shard{i}")).ToList();
+        for (var i = 0; i < 2; i++)
+        {
+            Scanner.Scan(ShippedSamples.ModelPath, settings with { Shard = new ShardSpec(i, 2) }, shards[i]);
+        }
+
+        var merged = ScanMerger.Merge(shards, dir.File("merged"), settings);
+
+        Assert.Equal(SuspicionKind.SizeAndShape, merged.Suspicion);
+        foreach (var file in s_deterministicOutputs.Concat(s_deterministicOutputs.Select(f => $"logits/{f}")))
+        {
+            Assert.Equal(File.ReadAllBytes(dir.File($"whole/{file}")), File.ReadAllBytes(dir.File($"merged/{file}")));
+        }
+    }
+
+    [Fact]
+    public void SizeAndShape_OnAScanWithoutItsCdLRun_SaysHowToGetIt()
+    {
+        using var dir = new TempDirectory();
+        var settings = ProbabilityDataset(dir);
+        Scanner.Scan(ShippedSamples.ModelPath, settings with { Suspicion = SuspicionKind.MaskSize }, dir.File("out"));
+        Assert.False(Directory.Exists(dir.File("out/logits")));
+
+        var error = Assert.Throws<DataException>(() => ScanMerger.Merge([dir.File("out")], dir.File("merged"), settings));
+
+        Assert.Contains("no CD-L run of the mask shapes", error.Message, StringComparison.Ordinal);
+        Assert.Contains(Setting.Resume, SettingsNamed.In(error));
+        Assert.Contains(Setting.Suspicion, SettingsNamed.In(error));
+        // Judged by mask size alone, the same scan merges.
+        Assert.Equal(40, ScanMerger.Merge([dir.File("out")], dir.File("by-size"), settings with { Suspicion = SuspicionKind.ClassRelative }).Scored);
+    }
+
+    [Fact]
+    public void ReferenceRule_WithSizeAndShape_RunsCdLOnTheReferenceToo()
+    {
+        using var dir = new TempDirectory();
+        var settings = ProbabilityDataset(dir);
+        var (images, _) = ShippedSamples.Images();
+        NpyFile.Write(dir.File("clean.npy"), NpyArray.Of(images[..(8 * 784)], 8, 1, 28, 28));
+
+        var summary = Scanner.Scan(ShippedSamples.ModelPath, settings with { Reference = dir.File("clean.npy"), Threshold = ThresholdRule.Parse("reference", 0.5) }, dir.File("out"));
+
+        Assert.Equal(SuspicionKind.SizeAndShape, summary.Suspicion);
+        Assert.Contains("of 8 clean reference suspicion scores", summary.Threshold.Rule, StringComparison.Ordinal);
+        Assert.Equal(8, ScanJournal.ReadRecords(dir.File("out/reference/logits")).Count);
+    }
+
+    private static double JsonNumber(string path, params string[] keys)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+        return keys.Aggregate(json.RootElement, (e, k) => e.GetProperty(k)).GetDouble();
     }
 }
