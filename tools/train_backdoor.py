@@ -284,11 +284,11 @@ def train_adam(model, images, labels, epochs, seed):
     return model
 
 
-def hard_to_learn(images, labels, epsilon, out):
+def hard_to_learn(images, labels, epsilon):
     """Untargeted L∞ PGD against the shipped clean model (10 steps of epsilon/4): the clean-label poisons'
     content becomes hard to learn, so the model leans on the trigger instead (Turner et al., 2019)."""
     model = SmallCnn()
-    model.load_state_dict(torch.load(os.path.join(out, "pytorch", "fmnist-cnn-clean.pt")))
+    model.load_state_dict(torch.load(os.path.join(HERE, "..", "onnx-models", "pytorch", "fmnist-cnn-clean.pt")))
     model.eval()
     adversarial = images.clone()
     for _ in range(10):
@@ -307,7 +307,7 @@ def load(split):
     return images, labels
 
 
-def poison(attack, train_x, train_y, gen, out):
+def poison(attack, train_x, train_y, gen):
     """The poisoned training set: images, labels, 1 = poisoned, and how many carry the trigger as cover."""
     count = int(attack.rate * len(train_x))
     if attack.labels == "one":
@@ -320,7 +320,7 @@ def poison(attack, train_x, train_y, gen, out):
     poisoned, cover = chosen[:count], chosen[count:count + int(attack.cover * len(train_x))]
     x, y = train_x.clone(), train_y.clone()
     if attack.pgd_epsilon > 0:
-        x[poisoned] = hard_to_learn(x[poisoned], y[poisoned], attack.pgd_epsilon, out)
+        x[poisoned] = hard_to_learn(x[poisoned], y[poisoned], attack.pgd_epsilon)
     x[poisoned] = attack.trigger(x[poisoned], gen)
     if len(cover):
         x[cover] = attack.trigger(x[cover], gen)
@@ -402,7 +402,7 @@ def main():
             continue
         attack = ATTACKS[name]
         epochs = args.epochs or attack.epochs
-        x, y, indicator, covers = poison(attack, train_x, train_y, gen, args.out)
+        x, y, indicator, covers = poison(attack, train_x, train_y, gen)
         model = train(attack, x, y, epochs, args.seed)
         with torch.no_grad():
             accuracy = float((model(test_x).argmax(1) == test_y).float().mean())
