@@ -136,7 +136,8 @@ else
   echo "FAIL: shard 2's finished runs scanned '$runs' samples; expected $((500 - killed_at)) (the resubmitted task continuing the killed one)" >&2
   status=1
 fi
-for file in scores.csv masks-u8.npy group-masks.npy unlearn.txt safe.txt; do
+# The default scan also runs CD-L for the mask shapes, into logits/: merged like the main scan.
+for file in scores.csv masks-u8.npy group-masks.npy unlearn.txt safe.txt logits/scores.csv logits/masks-u8.npy; do
   if cmp -s "$tmp/single/$file" "$tmp/array/merged/$file"; then
     note "same bytes: $file"
   else
