@@ -142,7 +142,6 @@ internal static class CompileCommand
     {
         var batchSize = OptionParsing.Positive(o.BatchSize, "--batch-size");
         var rule = ScanCommand.Parse(() => ThresholdRule.Parse(o.Threshold ?? "reference", o.K));
-
         using var source = DatasetSource.Open(o.Reference!, "auto", spec);
         ProgressLines progress = new(log, "reference", source.Count);
         return CompiledFilter.Learn(compiled, source, Path.GetFileName(o.Reference!), rule, suspicion, CdSetup.Execution(o), batchSize, (done, _) => progress.Report(done));

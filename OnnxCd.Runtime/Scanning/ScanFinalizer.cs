@@ -50,9 +50,8 @@ public static class ScanFinalizer
         var l1 = samples.Scores;
         var (classesBy, classes) = Classes(samples);
         var kind = settings.SuspicionFor(identity.Mode);
-        var shape = Suspicion.NeedsShape(kind) ? ShapeDistances(folder, samples, classes) : null;
-        var suspicion = Suspicion.Compute(kind, l1, classes, shape);
-        var threshold = settings.Threshold.Compute(suspicion, reference is null ? null : ReferenceSuspicion(kind, reference));
+        var (suspicion, shape) = Judge(kind, samples, classes);
+        var threshold = settings.Threshold.Compute(suspicion, reference is null ? null : Judge(kind, reference, Classes(reference).Classes).Suspicion);
         var flagged = suspicion.Select(threshold.Flags).ToArray();
         var poisoned = truth is null ? null : samples.Indices.Select(i => truth.Poisoned[i]).ToArray();
         var curve = poisoned is not null && poisoned.Contains(true) && poisoned.Contains(false) ? DetectionMetrics.Compute(suspicion, poisoned) : null;
@@ -141,17 +140,18 @@ public static class ScanFinalizer
         };
     }
 
-    /// <summary>The suspicion of the reference set's samples, scored as a scan of their own (with their own CD-L run where <paramref name="kind"/> needs it).</summary>
-    private static double[] ReferenceSuspicion(SuspicionKind kind, ScoredSamples reference)
+    /// <summary>The suspicion of a scan's samples, with the CD-L mask shapes (its own CD-L run's) where <paramref name="kind"/> needs them.</summary>
+    private static (double[] Suspicion, double[]? Shape) Judge(SuspicionKind kind, ScoredSamples samples, IReadOnlyList<long>? classes)
     {
-        var classes = Classes(reference).Classes;
-        return Suspicion.Compute(kind, reference.Scores, classes, Suspicion.NeedsShape(kind) ? ShapeDistances(reference.Folder, reference, classes) : null);
+        var shape = Suspicion.NeedsShape(kind) ? ShapeDistances(samples, classes) : null;
+        return (Suspicion.Compute(kind, samples.Scores, classes, shape), shape);
     }
 
     /// <summary>Each sample's CD-L mask distance from its class's (<see cref="MaskShapes"/>), from the CD-L run in the scan's <see cref="Scanner.ShapeFolder"/>.</summary>
     /// <exception cref="DataException">The CD-L run is missing or has not scored every sample.</exception>
-    private static double[] ShapeDistances(string folder, ScoredSamples samples, IReadOnlyList<long>? classes)
+    private static double[] ShapeDistances(ScoredSamples samples, IReadOnlyList<long>? classes)
     {
+        var folder = samples.Folder;
         var shapeFolder = Path.Combine(folder, Scanner.ShapeFolder);
         var identity = ScanIdentity.Read(shapeFolder)
             ?? throw new DataException(Setting.Message($"'{folder}' has no CD-L run of the mask shapes that size-and-shape suspicion needs (no {Path.Combine(shapeFolder, "scan.json")}): scan again with {Setting.Resume} to run it, or choose a suspicion from mask size alone ({Setting.Suspicion})."));

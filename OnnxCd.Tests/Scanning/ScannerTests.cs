@@ -30,6 +30,9 @@ public sealed class ScannerTests
 
     private static readonly string[] s_deterministicOutputs = ["scores.csv", "unlearn.txt", "safe.txt", "group-masks.npy", ScanJournal.MasksU8File];
 
+    /// <summary>The deterministic outputs of a size-and-shape scan: its own and those of its CD-L run in logits/.</summary>
+    private static readonly string[] s_deterministicShapeOutputs = [.. s_deterministicOutputs, .. s_deterministicOutputs.Select(f => $"{Scanner.ShapeFolder}/{f}")];
+
     [Fact]
     public void Scan_WritesEveryOutput_WithMetricsAndClasses()
     {
@@ -219,7 +222,7 @@ public sealed class ScannerTests
         var summary = Scanner.Scan(ShippedSamples.ModelPath, settings with { Resume = true }, dir.File("resumed"));
 
         Assert.Equal(40, summary.Scored);
-        foreach (var file in s_deterministicOutputs.Concat(s_deterministicOutputs.Select(f => $"logits/{f}")))
+        foreach (var file in s_deterministicShapeOutputs)
         {
             Assert.Equal(File.ReadAllBytes(dir.File($"whole/{file}")), File.ReadAllBytes(dir.File($"resumed/{file}")));
         }
@@ -240,7 +243,7 @@ public sealed class ScannerTests
         var merged = ScanMerger.Merge(shards, dir.File("merged"), settings);
 
         Assert.Equal(SuspicionKind.SizeAndShape, merged.Suspicion);
-        foreach (var file in s_deterministicOutputs.Concat(s_deterministicOutputs.Select(f => $"logits/{f}")))
+        foreach (var file in s_deterministicShapeOutputs)
         {
             Assert.Equal(File.ReadAllBytes(dir.File($"whole/{file}")), File.ReadAllBytes(dir.File($"merged/{file}")));
         }
