@@ -20,6 +20,9 @@ DIR` (and `--attacks clean` for a second clean scan set), then this script with 
 --confirm`, which writes its table between the confirmation markers instead.
 
 Scans are kept under --work and reused when their summary.json exists (--fresh to redo them).
+--rejudge re-finalises each finished default scan with the build given (`onnxcd scan ... --resume`: every
+sample is already scored, so no CD runs, only the judging: suspicion, flags, suspected target), for a
+change in how scans are judged.
 
 Usage: /usr/bin/python3 tools/detection_lab.py [--modes default,logits,class-relative,probs-l1,features]
        [--models onnx-models] [--confirm] [--work lab-out] [--cli "dotnet OnnxCd.Cli/bin/Release/net10.0/onnxcd.dll"]
@@ -64,40 +67,46 @@ def onnxcd(cli, args, what):
         sys.exit(f"onnxcd {args[0]} failed on {what}, exit {result.returncode}:\n{result.stdout}\n{result.stderr}")
 
 
-def run_scan(cli, models, name, model, mode, work, fresh):
+def scan_command(model, prefix, out):
+    return ["scan", "--model", model, "--data", f"{prefix}-images.npy", "--labels", f"{prefix}-labels.npy",
+            "--device", "cpu", "--out", out, "--truth", f"{prefix}-poison.npy"]
+
+
+def run_scan(cli, models, name, model, mode, work, fresh, rejudge=False):
     """The scan folder of one set in one mode: a scan for default and features, the default's own CD-L
     scan for logits, and `onnxcd merge DEFAULT --score ...` for the rankings of the default's masks."""
     out = os.path.join(work, name, mode)
     if mode == "logits":
         return os.path.join(run_scan(cli, models, name, model, "default", work, fresh), "logits")
+    prefix = os.path.join(models, "scansets", name)
     if os.path.exists(os.path.join(out, "summary.json")) and not fresh:
+        if rejudge and mode == "default":
+            print(f"{name} {mode}: judging again", flush=True)
+            onnxcd(cli, scan_command(model, prefix, out) + ["--resume"], f"{name} ({mode}, judged again)")
         return out
     if os.path.exists(out):
         subprocess.run(["rm", "-rf", out], check=True)
-    prefix = os.path.join(models, "scansets", name)
-    truth = ["--truth", f"{prefix}-poison.npy"]
     print(f"{name} {mode}: scanning", flush=True)
     if mode in JUDGED:
         default = run_scan(cli, models, name, model, "default", work, False)
-        onnxcd(cli, ["merge", default, "--out", out, "--score", JUDGED[mode]] + truth, name)
+        onnxcd(cli, ["merge", default, "--out", out, "--score", JUDGED[mode], "--truth", f"{prefix}-poison.npy"], name)
         return out
-    command = ["scan", "--model", model, "--data", f"{prefix}-images.npy",
-               "--labels", f"{prefix}-labels.npy", "--device", "cpu", "--out", out] + truth
-    onnxcd(cli, command + ([] if mode == "default" else ["--mode", mode]), f"{name} ({mode})")
+    onnxcd(cli, scan_command(model, prefix, out) + ([] if mode == "default" else ["--mode", mode]), f"{name} ({mode})")
     return out
 
 
 def seconds(summary, key="runs"):
-    return sum(r["seconds"] for r in summary.get(key, []))
+    """The CD time of a scan: its runs that scored samples (a scan judged again adds a run of none)."""
+    return sum(r["seconds"] for r in summary.get(key, []) if r["scanned"] > 0)
 
 
-def measure(sets, modes, models, work, cli, fresh, confirm):
+def measure(sets, modes, models, work, cli, fresh, confirm, rejudge):
     results = []
     for name, model, target in sets:
         role = "control" if name == "clean" else ("confirmation" if confirm else "development")
         entry = {"set": name, "role": role, "target": target, "rows": {}}
         for mode in modes:
-            summary = json.load(open(os.path.join(run_scan(cli, models, name, model, mode, work, fresh), "summary.json")))["summary"]
+            summary = json.load(open(os.path.join(run_scan(cli, models, name, model, mode, work, fresh, rejudge), "summary.json")))["summary"]
             metrics = summary.get("metrics")
             row = {} if metrics is None else {"auroc": metrics["auroc"], "auprc": metrics["auprc"], "tpr5": metrics["tprAtFpr"]["5%"]}
             entry["rows"][mode] = {**row, "seconds": seconds(summary) + seconds(summary, "shapeRuns"), "scored": summary["scored"]}
@@ -164,6 +173,7 @@ def main():
     parser.add_argument("--cli", default="dotnet " + os.path.join(ROOT, "OnnxCd.Cli", "bin", "Release", "net10.0", "onnxcd.dll"))
     parser.add_argument("--sets", help="comma-separated subset of the scan sets")
     parser.add_argument("--fresh", action="store_true", help="rescan even where a finished scan exists")
+    parser.add_argument("--rejudge", action="store_true", help="judge finished default scans again with this build (no CD runs)")
     parser.add_argument("--write-readme", action="store_true", help="replace the table between the markers in onnx-models/README.md")
     args = parser.parse_args()
     modes = [m for m in args.modes.split(",") if m]
@@ -171,7 +181,7 @@ def main():
     if args.sets:
         wanted = args.sets.split(",")
         sets = [s for s in sets if s[0] in wanted]
-    results = measure(sets, modes, args.models, args.work, args.cli, args.fresh, args.confirm)
+    results = measure(sets, modes, args.models, args.work, args.cli, args.fresh, args.confirm, args.rejudge)
     text = table(results, modes)
     print(text)
     with open(os.path.join(args.work, "lab.json"), "w") as f:

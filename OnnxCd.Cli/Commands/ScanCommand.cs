@@ -157,11 +157,11 @@ internal static class ScanCommand
 
         if (s.SuspectedTarget is { } t)
         {
-            output.WriteLine(string.Create(invariant, $"Target?       class {t.Class.Name} (by {s.ClassesBy}): {100 * t.FlaggedRate:F1}% of it flagged vs {100 * t.OthersRate:F1}% of the other classes, {t.ExcessFlagged:F0} flagged beyond its size (p {t.PValue:G2})"));
+            output.WriteLine(string.Create(invariant, $"Target?       class {t.Class.Name} (by {s.ClassesBy}): {100 * t.StandoutRate:F1}% of it stands out within it {ClassStandouts.Describe(t.Evidence)} vs {100 * t.OthersRate:F1}% of the other classes ({t.RateRatio:F1}×), {t.ExcessStandouts:F0} beyond its size (p {t.PValue:G2})"));
         }
         else if (s.Classes.Count > 1 && s.Flagged > 0)
         {
-            output.WriteLine(string.Create(invariant, $"Target?       none: no class has significantly more flagged samples than the others (p > {SuspectedTarget.SignificanceLevel:G2})"));
+            output.WriteLine(string.Create(invariant, $"Target?       none: in no class do samples stand out within it both significantly more often than in the others (p ≤ {SuspectedTarget.SignificanceLevel:G2}) and at least {SuspectedTarget.MinimumRateRatio:G} times as often"));
         }
 
         if (s.Runs.Count == 1)

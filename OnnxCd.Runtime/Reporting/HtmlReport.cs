@@ -70,18 +70,19 @@ public static class HtmlReport
             html.Append($"<h2>Classes (by {E(report.ClassesBy!)})</h2>");
             if (report.SuspectedTarget is { } t)
             {
-                html.Append($"<p>Suspected target class: <b>{E(t.Class.Name)}</b>: {P(t.FlaggedRate)} of its samples are flagged against {P(t.OthersRate)} of the other classes' (p = {t.PValue.ToString("G2", CultureInfo.InvariantCulture)}, Bonferroni-corrected), and it holds {P(t.ShareOfFlagged)} of all flagged samples ({t.ExcessFlagged:F0} more than its size predicts).</p>");
+                html.Append($"<p>Suspected target class: <b>{E(t.Class.Name)}</b>: {P(t.StandoutRate)} of its samples stand out within it {ClassStandouts.Describe(t.Evidence)}, against {P(t.OthersRate)} of the other classes' ({t.RateRatio.ToString("F1", CultureInfo.InvariantCulture)} times as often; p = {t.PValue.ToString("G2", CultureInfo.InvariantCulture)}, Bonferroni-corrected), and it holds {P(t.ShareOfStandouts)} of all samples that stand out ({t.ExcessStandouts:F0} more than its size predicts).</p>");
             }
             else if (report.Flagged > 0)
             {
-                html.Append($"<p>No suspected target class: no class has significantly more flagged samples than the others (p &gt; {SuspectedTarget.SignificanceLevel.ToString("G2", CultureInfo.InvariantCulture)}): the flags are spread as chance spreads them.</p>");
+                html.Append($"<p>No suspected target class: in no class do samples stand out within it both significantly more often than in the others (p ≤ {SuspectedTarget.SignificanceLevel.ToString("G2", CultureInfo.InvariantCulture)}) and at least {SuspectedTarget.MinimumRateRatio.ToString("G", CultureInfo.InvariantCulture)} times as often.</p>");
             }
 
-            html.Append("<table><tr><th>class</th><th>samples</th><th>flagged</th><th>flagged rate</th><th>mean L1</th><th>median L1</th>" + (report.Poisoned is null ? string.Empty : "<th>poisoned</th>") + "</tr>");
+            var evidences = report.Classes[0].Standouts.Keys.Order().ToList();
+            html.Append("<table><tr><th>class</th><th>samples</th><th>flagged</th><th>flagged rate</th>" + string.Concat(evidences.Select(e => $"<th>stand out {ClassStandouts.Describe(e)}</th>")) + "<th>mean L1</th><th>median L1</th>" + (report.Poisoned is null ? string.Empty : "<th>poisoned</th>") + "</tr>");
             foreach (var c in report.Classes)
             {
                 var target = report.SuspectedTarget?.Class.Class == c.Class ? " class=\"target\"" : string.Empty;
-                html.Append($"<tr{target}><td>{E(c.Name)}</td><td class=\"num\">{c.Samples}</td><td class=\"num\">{c.Flagged}</td><td class=\"num\">{P(c.FlaggedRate)}</td><td class=\"num\">{c.MeanScore:F1}</td><td class=\"num\">{c.MedianScore:F1}</td>" + (c.Poisoned is { } p ? $"<td class=\"num\">{p}</td>" : string.Empty) + "</tr>");
+                html.Append($"<tr{target}><td>{E(c.Name)}</td><td class=\"num\">{c.Samples}</td><td class=\"num\">{c.Flagged}</td><td class=\"num\">{P(c.FlaggedRate)}</td>" + string.Concat(evidences.Select(e => $"<td class=\"num\">{c.Standouts.GetValueOrDefault(e)}</td>")) + $"<td class=\"num\">{c.MeanScore:F1}</td><td class=\"num\">{c.MedianScore:F1}</td>" + (c.Poisoned is { } p ? $"<td class=\"num\">{p}</td>" : string.Empty) + "</tr>");
             }
 
             html.Append("</table>");

@@ -58,7 +58,7 @@ public static class ScanFinalizer
         var metrics = curve is null ? null : new TruthMetrics(truth!.Interpretation, curve.Positives, curve.Negatives, curve.Auroc, curve.Auprc, curve.TprAtFpr, DetectionMetrics.ConfusionOf(suspicion, poisoned!, threshold));
 
         var names = classesBy == "label" ? source.ClassNames : null;
-        var statistics = classes is null ? [] : ClassStatistics.Compute(classes, l1, flagged, poisoned, names);
+        var statistics = classes is null ? [] : ClassStatistics.Compute(classes, l1, flagged, Standouts(suspicion, shape, classes), poisoned, names);
         var order = SuspicionOrder.Of(suspicion, samples.Indices);
         var split = RankSplit.FromOrder(samples.Indices, order, settings.UnlearnFraction, settings.SafeFraction);
         var groups = GroupMasks.Compute(folder, identity, samples.Indices, classes, statistics, flagged, poisoned);
@@ -164,6 +164,18 @@ public static class ScanFinalizer
 
         using var masks = new NpyRowReader(Path.Combine(shapeFolder, ScanJournal.MasksU8File));
         return MaskShapes.Distances(masks, samples.Indices.Select(i => i - identity.SliceStart).ToList(), classes);
+    }
+
+    /// <summary>Which samples stand out within their class, by suspicion, and by CD-L mask shape where the suspicion used it: the evidence for a target class.</summary>
+    private static Dictionary<TargetEvidence, bool[]> Standouts(double[] suspicion, double[]? shape, IReadOnlyList<long> classes)
+    {
+        var standouts = new Dictionary<TargetEvidence, bool[]> { [TargetEvidence.Suspicion] = ClassStandouts.BySuspicion(suspicion, classes) };
+        if (shape is not null)
+        {
+            standouts[TargetEvidence.MaskShape] = ClassStandouts.ByShape(shape);
+        }
+
+        return standouts;
     }
 
     /// <summary>Classes by label when every scored sample has one, else by predicted label, else none.</summary>

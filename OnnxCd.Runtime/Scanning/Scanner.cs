@@ -103,7 +103,7 @@ public static class Scanner
             var shapeClock = Stopwatch.StartNew();
             var shapeScanned = Pass(shapeDistillers, source, shapeIdentity, Path.Combine(folder, ShapeFolder), settings.Resume, "shape (CD-L)", progress);
             var shapeRun = new ScanRun(shapeDistillers.Provider, shapeScanned, shapeClock.Elapsed.TotalSeconds, shapeDistillers.First.BatchSize);
-            ScanFinalizer.Finalize(Path.Combine(folder, ShapeFolder), shapeIdentity, ShapeSettings(settings), source, truth, null, [shapeRun]);
+            ScanFinalizer.Finalize(Path.Combine(folder, ShapeFolder), shapeIdentity, ShapeSettings(settings), source, truth, null, Runs(Path.Combine(folder, ShapeFolder), settings.Resume, shapeRun));
             if (referenceIdentity is not null)
             {
                 Pass(shapeDistillers, referenceSource!, ShapeIdentity(referenceIdentity, shapeDistillers.First, settings.NoiseDescription), Path.Combine(referenceFolder, ShapeFolder), settings.Resume, "reference shape (CD-L)", progress);
@@ -111,8 +111,12 @@ public static class Scanner
         }
 
         var reference = referenceIdentity is null ? null : ScoredSamples.ReadScan(referenceFolder);
-        return ScanFinalizer.Finalize(folder, identity, settings, source, truth, reference, [run]);
+        return ScanFinalizer.Finalize(folder, identity, settings, source, truth, reference, Runs(folder, settings.Resume, run));
     }
+
+    /// <summary>This run, after the runs an earlier finished scan of the folder recorded when it is resumed.</summary>
+    private static IReadOnlyList<ScanRun> Runs(string folder, bool resume, ScanRun run) =>
+        resume ? [.. ScanSummary.ReadRuns(folder), run] : [run];
 
     /// <summary>The CD settings of the mask-shape run: CD-L with its own defaults (lr, α, β), the rest as <paramref name="cd"/>.</summary>
     internal static CdOptions ShapeCd(CdOptions cd) => cd with { Mode = CdMode.Logits, LearningRate = null, Alpha = null, Beta = null };

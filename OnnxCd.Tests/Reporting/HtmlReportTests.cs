@@ -13,7 +13,7 @@ public sealed class HtmlReportTests
         var suspicion = scores.Select(s => -s).ToArray();
         var flagged = suspicion.Select(s => s > -10).ToArray();
         bool[] poisoned = [true, false, false, false, true, false, false, false];
-        var classes = ClassStatistics.Compute([0, 1, 1, 1, 0, 1, 1, 1], scores, flagged, withTruth ? poisoned : null, null);
+        var classes = ClassStatistics.Compute([0, 1, 1, 1, 0, 1, 1, 1], scores, flagged, new Dictionary<TargetEvidence, bool[]> { [TargetEvidence.Suspicion] = flagged }, withTruth ? poisoned : null, null);
         var curve = withTruth ? DetectionMetrics.Compute(suspicion, poisoned) : null;
         float[] image = [.. Enumerable.Range(0, 4).Select(i => i / 4f)];
         return new ScanReport

@@ -89,6 +89,21 @@ public sealed class ScannerTests
     }
 
     [Fact]
+    public void FinishedScan_Resumed_IsJudgedAgain_AndKeepsItsRuns()
+    {
+        using var dir = new TempDirectory();
+        var settings = Dataset(dir);
+        var first = Scanner.Scan(ShippedSamples.ModelPath, settings, dir.File("out"));
+        var scores = File.ReadAllBytes(dir.File("out/scores.csv"));
+
+        var again = Scanner.Scan(ShippedSamples.ModelPath, settings with { Resume = true }, dir.File("out"));
+
+        Assert.Equal([first.Runs.Single().Scanned, 0], again.Runs.Select(r => r.Scanned));
+        Assert.Equal(first.Runs.Single().Seconds, again.Runs[0].Seconds);
+        Assert.Equal(scores, File.ReadAllBytes(dir.File("out/scores.csv")));
+    }
+
+    [Fact]
     public void ResumeWithOtherSettings_IsRefused()
     {
         using var dir = new TempDirectory();
