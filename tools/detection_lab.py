@@ -173,6 +173,7 @@ def main():
     parser.add_argument("--cli", default="dotnet " + os.path.join(ROOT, "OnnxCd.Cli", "bin", "Release", "net10.0", "onnxcd.dll"))
     parser.add_argument("--sets", help="comma-separated subset of the scan sets")
     parser.add_argument("--fresh", action="store_true", help="rescan even where a finished scan exists")
+    parser.add_argument("--table", help="the name of the README markers to write between (default: detection-lab, or detection-lab-confirm with --confirm)")
     parser.add_argument("--rejudge", action="store_true", help="judge finished default scans again with this build (no CD runs)")
     parser.add_argument("--write-readme", action="store_true", help="replace the table between the markers in onnx-models/README.md")
     args = parser.parse_args()
@@ -189,7 +190,7 @@ def main():
     if args.write_readme:
         path = os.path.join(MODELS, "README.md")
         readme = open(path).read()
-        begin, end = (f"<!-- {MARKERS[args.confirm]}:{edge} -->" for edge in ("begin", "end"))
+        begin, end = (f"<!-- {args.table or MARKERS[args.confirm]}:{edge} -->" for edge in ("begin", "end"))
         if begin not in readme or end not in readme:
             sys.exit(f"{path} has no {begin} … {end} markers to write the table between")
         start, stop = readme.index(begin) + len(begin), readme.index(end)

@@ -1,4 +1,4 @@
-using MathNet.Numerics.Distributions;
+using MathNet.Numerics;
 
 namespace OnnxCd.Runtime.Detection;
 
@@ -73,9 +73,10 @@ public sealed record SuspectedTarget(ClassStatistics Class, TargetEvidence Evide
         var top = classes.MaxBy(c => c.Standouts[evidence] - overall * c.Samples)!;
         var count = top.Standouts[evidence];
         var others = (double)(standouts - count) / Math.Max(1, samples - top.Samples);
-        // P(X ≥ standouts) for X ~ Binomial(samples, others rate), Bonferroni over the classes; the top class
-        // has the largest excess of a total excess of 0, so it holds at least one standout.
-        var pValue = Math.Min(1, (1 - Binomial.CDF(others, (int)top.Samples, count - 1)) * classes.Count);
+        // P(X ≥ k) for X ~ Binomial(n, others rate) is I_rate(k, n − k + 1), the regularized incomplete beta, which
+        // stays exact far in the tail where 1 − CDF rounds to 0; Bonferroni over the classes. The top class has the
+        // largest excess of a total excess of 0, so it holds at least one standout (k ≥ 1).
+        var pValue = Math.Min(1, SpecialFunctions.BetaRegularized(count, top.Samples - count + 1, others) * classes.Count);
         return new SuspectedTarget(top, evidence, top.StandoutRate(evidence), overall, (double)count / standouts, count - overall * top.Samples, others, pValue);
     }
 }

@@ -69,6 +69,22 @@ public sealed class ClassStatisticsTests
     }
 
     [Fact]
+    public void SuspectedTarget_PValue_StaysExactFarInTheTail()
+    {
+        // All 40 of class 0 stand out against 5% of the others: p = 0.05^40 · 5 classes = 4.55e-52, where
+        // 1 − CDF would round to 0 (and two evidences could not be told apart).
+        var target = SuspectedTarget.Find(ClassStatistics.Compute(
+            [.. Enumerable.Range(0, 200).Select(i => (long)(i / 40))],
+            new double[200],
+            new bool[200],
+            BySuspicion([.. Enumerable.Range(0, 200).Select(i => i < 40 || i % 40 < 2)]),
+            null,
+            null))!;
+
+        Assert.InRange(target.PValue / (Math.Pow(0.05, 40) * 5), 1 - 1e-9, 1 + 1e-9);
+    }
+
+    [Fact]
     public void SuspectedTarget_IsTheClassWithTheMostStandoutsBeyondItsSize_NotTheHighestRate()
     {
         // 26 of 100 stand out. Class 0: 40 samples, 20 stand out (50%, 20 − 0.26·40 = 9.6 beyond expectation).
