@@ -11,6 +11,9 @@ public static class ClassStandouts
     /// <summary>The quantile of a class's suspicion taken as where its genuine bulk lies.</summary>
     public const double BulkQuantile = 0.25;
 
+    /// <summary>Where a sample starts to stand out: mean + 1·std, the scan's default flagging rule.</summary>
+    private static readonly ThresholdRule s_cut = new(ThresholdKind.MeanStd, 1);
+
     /// <summary>
     /// By suspicion: each sample's class-centred suspicion s − (q(class) − q(scan)), with q the
     /// <see cref="BulkQuantile"/>, above the mean + 1·std of all class-centred suspicions. Moving each class's
@@ -28,16 +31,11 @@ public static class ClassStandouts
             throw new ArgumentException($"{classes.Count} classes for {suspicion.Count} suspicion scores.", nameof(classes));
         }
 
-        if (suspicion.Count == 0)
-        {
-            return [];
-        }
-
         var scan = Statistics.Quantile(suspicion, BulkQuantile);
         var offsets = Enumerable.Range(0, suspicion.Count).GroupBy(i => classes[i])
             .ToDictionary(g => g.Key, g => Statistics.Quantile(g.Select(i => suspicion[i]).ToList(), BulkQuantile) - scan);
         // s − (q(class) − q(scan)).
-        return AboveMeanPlusStd(Enumerable.Range(0, suspicion.Count).Select(i => suspicion[i] - offsets[classes[i]]).ToList());
+        return Above(Enumerable.Range(0, suspicion.Count).Select(i => suspicion[i] - offsets[classes[i]]).ToList());
     }
 
     /// <summary>
@@ -49,7 +47,7 @@ public static class ClassStandouts
     public static bool[] ByShape(IReadOnlyList<double> shape)
     {
         ArgumentNullException.ThrowIfNull(shape);
-        return shape.Count == 0 ? [] : AboveMeanPlusStd(shape);
+        return Above(shape);
     }
 
     /// <summary>What a sample stands out within its class by, in words ("by suspicion", "by CD-L mask shape").</summary>
@@ -59,9 +57,5 @@ public static class ClassStandouts
         _ => "by suspicion",
     };
 
-    private static bool[] AboveMeanPlusStd(IReadOnlyList<double> values)
-    {
-        var cut = Statistics.Mean(values) + Statistics.SampleStd(values);
-        return values.Select(v => v > cut).ToArray();
-    }
+    private static bool[] Above(IReadOnlyList<double> values) => values.Select(s_cut.Compute(values).Flags).ToArray();
 }
