@@ -86,7 +86,7 @@ internal sealed class ScanOptions : CdCommandOptions, IJudgingOptions
 internal static class ScanCommand
 {
     /// <summary>The --score names of the suspicion kinds.</summary>
-    internal static readonly (string Name, SuspicionKind Value)[] Scores = [("size-shape", SuspicionKind.SizeAndShape), ("class-relative", SuspicionKind.ClassRelative), ("l1", SuspicionKind.MaskSize)];
+    internal static readonly (string Name, SuspicionKind Value)[] Scores = [("family", SuspicionKind.SizeShapeFamily), ("size-shape", SuspicionKind.SizeAndShape), ("class-relative", SuspicionKind.ClassRelative), ("l1", SuspicionKind.MaskSize)];
 
     public static int Run(ScanOptions o, TextWriter output, TextWriter log)
     {

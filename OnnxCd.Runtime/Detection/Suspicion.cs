@@ -16,14 +16,18 @@ public static class Suspicion
     public const double SmallestL1 = 1e-6;
 
     /// <summary>Whether <paramref name="kind"/> needs each sample's CD-L mask shape (<see cref="MaskShapes"/>) besides its L1.</summary>
-    public static bool NeedsShape(SuspicionKind kind) => kind == SuspicionKind.SizeAndShape;
+    public static bool NeedsShape(SuspicionKind kind) => kind is SuspicionKind.SizeAndShape or SuspicionKind.SizeShapeFamily;
+
+    /// <summary>Whether <paramref name="kind"/> needs each sample's CD-L mask family (<see cref="MaskFamilies"/>) too.</summary>
+    public static bool NeedsFamilies(SuspicionKind kind) => kind == SuspicionKind.SizeShapeFamily;
 
     /// <summary>The suspicion of each sample.</summary>
     /// <param name="kind">How to score.</param>
     /// <param name="l1">Each sample's mask L1.</param>
     /// <param name="classes">Each sample's class (label, or predicted label); null to treat the samples as one class.</param>
-    /// <param name="shape">For <see cref="SuspicionKind.SizeAndShape"/>: each sample's CD-L mask distance from its class's (<see cref="MaskShapes.Distances"/>).</param>
-    public static double[] Compute(SuspicionKind kind, IReadOnlyList<double> l1, IReadOnlyList<long>? classes, IReadOnlyList<double>? shape = null)
+    /// <param name="shape">For <see cref="SuspicionKind.SizeAndShape"/> and <see cref="SuspicionKind.SizeShapeFamily"/>: each sample's CD-L mask distance from its class's (<see cref="MaskShapes.Distances"/>).</param>
+    /// <param name="families">For <see cref="SuspicionKind.SizeShapeFamily"/>: each sample's CD-L mask family (<see cref="MaskFamilies.Assign"/>).</param>
+    public static double[] Compute(SuspicionKind kind, IReadOnlyList<double> l1, IReadOnlyList<long>? classes, IReadOnlyList<double>? shape = null, IReadOnlyList<long>? families = null)
     {
         ArgumentNullException.ThrowIfNull(l1);
         if (classes is not null && classes.Count != l1.Count)
@@ -36,20 +40,33 @@ public static class Suspicion
             case SuspicionKind.MaskSize:
                 return l1.Select(v => -v).ToArray();
             case SuspicionKind.SizeAndShape:
-                if (shape is null || shape.Count != l1.Count)
+                return SizeAndShape(l1, shape);
+            case SuspicionKind.SizeShapeFamily:
+                if (families is null || families.Count != l1.Count)
                 {
-                    throw new ArgumentException($"Size-and-shape suspicion needs one shape distance per score ({l1.Count}); got {shape?.Count ?? 0}.", nameof(shape));
+                    throw new ArgumentException($"Size-shape-family suspicion needs one mask family per score ({l1.Count}); got {families?.Count ?? 0}.", nameof(families));
                 }
 
-                // z(−ln L1) + w·z(d).
-                var size = RobustZ(l1.Select(v => -LogL1(v)).ToList());
-                var form = RobustZ(shape);
-                return Enumerable.Range(0, l1.Count).Select(i => size[i] + (ShapeWeight * form[i])).ToArray();
+                // z(S) + mean(z(S) over the family).
+                return MaskFamilies.AddFamilyMean(RobustZ(SizeAndShape(l1, shape)), families);
             default:
                 // ln q(c) − ln L1, with q(c) the class's 0.75-quantile.
                 var scale = ClassScales(l1, classes);
                 return Enumerable.Range(0, l1.Count).Select(i => scale[classes?[i] ?? 0] - LogL1(l1[i])).ToArray();
         }
+    }
+
+    /// <summary>z(−ln L1) + w·z(d) (<see cref="SuspicionKind.SizeAndShape"/>).</summary>
+    private static double[] SizeAndShape(IReadOnlyList<double> l1, IReadOnlyList<double>? shape)
+    {
+        if (shape is null || shape.Count != l1.Count)
+        {
+            throw new ArgumentException($"Size-and-shape suspicion needs one shape distance per score ({l1.Count}); got {shape?.Count ?? 0}.", nameof(shape));
+        }
+
+        var size = RobustZ(l1.Select(v => -LogL1(v)).ToList());
+        var form = RobustZ(shape);
+        return Enumerable.Range(0, l1.Count).Select(i => size[i] + (ShapeWeight * form[i])).ToArray();
     }
 
     /// <summary>ln q(c) of each class for <see cref="SuspicionKind.ClassRelative"/>: the log of the class's 0.75-quantile L1 (at least <see cref="SmallestL1"/>).</summary>

@@ -21,4 +21,13 @@ public enum SuspicionKind
     /// attacks whose poisons keep large masks (onnx-models/README.md).
     /// </summary>
     SizeAndShape,
+
+    /// <summary>
+    /// z(S) + mean of z(S) over the sample's mask family, S the <see cref="SizeAndShape"/> suspicion: within
+    /// each class the CD-L masks fall into families of like shape (<see cref="MaskFamilies"/>), and a
+    /// sample shares its family's suspicion. Poisons carry one trigger, so their masks form a family that is
+    /// suspicious as a whole, and a poison that CD alone scores low is lifted by the rest; z standardises
+    /// over the scan by median and scaled MAD. Needs the same CD-L run as <see cref="SizeAndShape"/>.
+    /// </summary>
+    SizeShapeFamily,
 }

@@ -164,6 +164,7 @@ public static class HtmlReport
     {
         SuspicionKind.ClassRelative => $"class-relative, ln(q75 of the class's L1 / L1): how many times smaller the mask is than its class's ordinary ones (quantile {Suspicion.ClassQuantile})",
         SuspicionKind.SizeAndShape => $"size and shape, z(−ln L1) + {Suspicion.ShapeWeight}·z(d): how small the mask is, plus how far the sample's CD-L mask (unit norm) lies from its class's mean, each standardised by median and MAD (the CD-L scan is in the logits folder)",
+        SuspicionKind.SizeShapeFamily => $"size, shape and family, z(S) + the mean of z(S) over the sample's mask family, S = z(−ln L1) + {Suspicion.ShapeWeight}·z(d): size and shape as above, shared within families of like CD-L masks ({MaskFamilies.Count} per class, k-means), so that a group of poisons with one trigger is judged together (the CD-L scan is in the logits folder)",
         _ => "mask size, −L1 (the paper's ranking)",
     };
 

@@ -50,20 +50,22 @@ public static class ScanFinalizer
         var l1 = samples.Scores;
         var (classesBy, classes) = Classes(samples);
         var kind = settings.SuspicionFor(identity.Mode);
-        var (suspicion, shape) = Judge(kind, samples, classes);
-        var threshold = settings.Threshold.Compute(suspicion, reference is null ? null : Judge(kind, reference, Classes(reference).Classes).Suspicion);
+        var (suspicion, shape, families) = Judge(kind, samples, classes, identity);
+        var threshold = settings.Threshold.Compute(suspicion, reference is null ? null : Judge(kind, reference, Classes(reference).Classes, identity).Suspicion);
         var flagged = suspicion.Select(threshold.Flags).ToArray();
         var poisoned = truth is null ? null : samples.Indices.Select(i => truth.Poisoned[i]).ToArray();
         var curve = poisoned is not null && poisoned.Contains(true) && poisoned.Contains(false) ? DetectionMetrics.Compute(suspicion, poisoned) : null;
         var metrics = curve is null ? null : new TruthMetrics(truth!.Interpretation, curve.Positives, curve.Negatives, curve.Auroc, curve.Auprc, curve.TprAtFpr, DetectionMetrics.ConfusionOf(suspicion, poisoned!, threshold));
 
         var names = classesBy == "label" ? source.ClassNames : null;
-        var statistics = classes is null ? [] : ClassStatistics.Compute(classes, l1, flagged, Standouts(suspicion, shape, classes), poisoned, names);
+        // The target rule weighs the size-and-shape suspicion of each sample alone: a family's mean would make whole families stand out.
+        var own = families is null ? suspicion : Suspicion.Compute(SuspicionKind.SizeAndShape, l1, classes, shape);
+        var statistics = classes is null ? [] : ClassStatistics.Compute(classes, l1, flagged, Standouts(own, shape, classes), poisoned, names);
         var order = SuspicionOrder.Of(suspicion, samples.Indices);
         var split = RankSplit.FromOrder(samples.Indices, order, settings.UnlearnFraction, settings.SafeFraction);
         var groups = GroupMasks.Compute(folder, identity, samples.Indices, classes, statistics, flagged, poisoned);
 
-        WriteScores(folder, samples, shape, suspicion, flagged, poisoned);
+        WriteScores(folder, samples, shape, families, suspicion, flagged, poisoned);
         AtomicFile.WriteAllLines(Path.Combine(folder, "unlearn.txt"), split.Unlearn.Select(i => i.ToString(CultureInfo.InvariantCulture)));
         AtomicFile.WriteAllLines(Path.Combine(folder, "safe.txt"), split.Safe.Select(i => i.ToString(CultureInfo.InvariantCulture)));
         NpyFile.Write(Path.Combine(folder, "group-masks.npy"), NpyArray.Of(groups.SelectMany(g => g.Mask).ToArray(), groups.Count, 1, identity.Image[1], identity.Image[2]));
@@ -140,16 +142,24 @@ public static class ScanFinalizer
         };
     }
 
-    /// <summary>The suspicion of a scan's samples, with the CD-L mask shapes (its own CD-L run's) where <paramref name="kind"/> needs them.</summary>
-    private static (double[] Suspicion, double[]? Shape) Judge(SuspicionKind kind, ScoredSamples samples, IReadOnlyList<long>? classes)
+    /// <summary>The suspicion of a scan's samples, with the CD-L mask shapes and families (its own CD-L run's) where <paramref name="kind"/> needs them.</summary>
+    private static (double[] Suspicion, double[]? Shape, long[]? Families) Judge(SuspicionKind kind, ScoredSamples samples, IReadOnlyList<long>? classes, ScanIdentity identity)
     {
-        var shape = Suspicion.NeedsShape(kind) ? ShapeDistances(samples, classes) : null;
-        return (Suspicion.Compute(kind, samples.Scores, classes, shape), shape);
+        if (!Suspicion.NeedsShape(kind))
+        {
+            return (Suspicion.Compute(kind, samples.Scores, classes), null, null);
+        }
+
+        var (shapeFolder, rows) = ShapeRun(samples);
+        using var masks = new NpyRowReader(Path.Combine(shapeFolder, ScanJournal.MasksU8File));
+        var shape = MaskShapes.Distances(masks, rows, classes);
+        var families = Suspicion.NeedsFamilies(kind) ? MaskFamilies.Assign(masks, rows, classes, identity.Image[1], identity.Image[2]) : null;
+        return (Suspicion.Compute(kind, samples.Scores, classes, shape, families), shape, families);
     }
 
-    /// <summary>Each sample's CD-L mask distance from its class's (<see cref="MaskShapes"/>), from the CD-L run in the scan's <see cref="Scanner.ShapeFolder"/>.</summary>
+    /// <summary>The CD-L run in the scan's <see cref="Scanner.ShapeFolder"/> and the row of each sample in its masks.</summary>
     /// <exception cref="DataException">The CD-L run is missing or has not scored every sample.</exception>
-    private static double[] ShapeDistances(ScoredSamples samples, IReadOnlyList<long>? classes)
+    private static (string Folder, List<long> Rows) ShapeRun(ScoredSamples samples)
     {
         var folder = samples.Folder;
         var shapeFolder = Path.Combine(folder, Scanner.ShapeFolder);
@@ -162,8 +172,7 @@ public static class ScanFinalizer
             throw new DataException(Setting.Message($"The CD-L run in '{shapeFolder}' has not scored sample(s) {string.Join(", ", missing)} of the scan: continue it with {Setting.Resume}, or choose a suspicion from mask size alone ({Setting.Suspicion})."));
         }
 
-        using var masks = new NpyRowReader(Path.Combine(shapeFolder, ScanJournal.MasksU8File));
-        return MaskShapes.Distances(masks, samples.Indices.Select(i => i - identity.SliceStart).ToList(), classes);
+        return (shapeFolder, samples.Indices.Select(i => i - identity.SliceStart).ToList());
     }
 
     /// <summary>Which samples stand out within their class, by suspicion, and by CD-L mask shape where the suspicion used it: the evidence for a target class.</summary>
@@ -184,8 +193,8 @@ public static class ScanFinalizer
         : samples.AllPredicted ? ("predicted label", samples.PredictedLabels)
         : (null, null);
 
-    /// <summary>scores.csv, one row per scored sample in index order, streamed from the journal; with the CD-L mask-shape distance where the suspicion used it.</summary>
-    private static void WriteScores(string folder, ScoredSamples samples, double[]? shape, double[] suspicion, bool[] flagged, bool[]? poisoned)
+    /// <summary>scores.csv, one row per scored sample in index order, streamed from the journal; with the CD-L mask-shape distance and family where the suspicion used them.</summary>
+    private static void WriteScores(string folder, ScoredSamples samples, double[]? shape, long[]? families, double[] suspicion, bool[] flagged, bool[]? poisoned)
     {
         var invariant = CultureInfo.InvariantCulture;
         var rows = samples.Records().Select((r, i) => string.Join(
@@ -194,10 +203,10 @@ public static class ScanFinalizer
             Csv.Field(r.Id),
             r.Label?.ToString(invariant) ?? string.Empty,
             r.Predicted?.ToString(invariant) ?? string.Empty,
-            shape is null ? r.L1.ToString("R", invariant) : $"{r.L1.ToString("R", invariant)},{shape[i].ToString("R", invariant)}",
+            r.L1.ToString("R", invariant) + (shape is null ? string.Empty : "," + shape[i].ToString("R", invariant)) + (families is null ? string.Empty : "," + families[i].ToString(invariant)),
             suspicion[i].ToString("R", invariant),
             flagged[i] ? "1" : "0") + (poisoned is null ? string.Empty : poisoned[i] ? ",1" : ",0"));
-        AtomicFile.WriteAllLines(Path.Combine(folder, "scores.csv"), rows.Prepend("index,id,label,predicted,l1," + (shape is null ? string.Empty : "shape,") + "suspicion,flagged" + (poisoned is null ? string.Empty : ",poisoned")));
+        AtomicFile.WriteAllLines(Path.Combine(folder, "scores.csv"), rows.Prepend("index,id,label,predicted,l1," + (shape is null ? string.Empty : "shape,") + (families is null ? string.Empty : "family,") + "suspicion,flagged" + (poisoned is null ? string.Empty : ",poisoned")));
     }
 
     /// <summary>The most and the least suspicious samples, with their images (read again from the data) and masks (from the journal).</summary>

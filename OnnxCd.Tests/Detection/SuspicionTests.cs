@@ -65,4 +65,20 @@ public sealed class SuspicionTests
     [Fact]
     public void SizeAndShape_WithoutOneShapePerSample_IsRefused() =>
         Assert.Contains("one shape distance per score (2); got 1", Assert.Throws<ArgumentException>(() => Suspicion.Compute(SuspicionKind.SizeAndShape, [1, 2], null, [0.5])).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void SizeShapeFamily_StandardisesSizeAndShape_AndAddsItsFamilysMean()
+    {
+        // Equal L1: the size term is 0. Shape 0 … 4: S = 2·(d − 2)/1.4826, whose own z is (d − 2)/1.4826.
+        // Family 5 holds the first two (mean −1.5/1.4826), family 8 the last three (mean 1/1.4826).
+        double[] l1 = [3, 3, 3, 3, 3];
+
+        var suspicion = Suspicion.Compute(SuspicionKind.SizeShapeFamily, l1, null, [0, 1, 2, 3, 4], [5, 5, 8, 8, 8]);
+
+        Assert.Equal(new[] { -3.5, -2.5, 1, 2, 3 }.Select(v => v / 1.4826), suspicion, (a, b) => Math.Abs(a - b) < 1e-12);
+    }
+
+    [Fact]
+    public void SizeShapeFamily_WithoutOneFamilyPerSample_IsRefused() =>
+        Assert.Contains("one mask family per score (2); got 0", Assert.Throws<ArgumentException>(() => Suspicion.Compute(SuspicionKind.SizeShapeFamily, [1, 2], null, [0.5, 0.6])).Message, StringComparison.Ordinal);
 }
