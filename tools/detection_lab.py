@@ -6,6 +6,8 @@ clean model), runs `onnxcd scan` and reads its rows:
   default         no --mode: what a user gets (probability mode, size-and-shape suspicion; the scan also
                   runs CD-L for the mask shapes, as a CD-L scan of its own in default/logits)
   logits          the paper's CD-L, ranked by −L1: default/logits, no CD run of its own
+  family          `onnxcd merge DEFAULT --score family`: the default's masks with mask-family suspicion
+                  (size and shape shared within families of like CD-L masks), no CD run
   class-relative  `onnxcd merge DEFAULT --score class-relative`: the default's masks ranked as the previous
                   default did (probability mode, class-relative), no CD run
   probs-l1        `onnxcd merge DEFAULT --score l1`: the same masks ranked by −L1, no CD run
@@ -42,7 +44,7 @@ ROOT = os.path.join(HERE, "..")
 MODELS = os.path.join(ROOT, "onnx-models")
 FIRST = ["badnets", "blend", "sig", "wanet", "trojan"]
 MARKERS = {False: "detection-lab", True: "detection-lab-confirm"}
-JUDGED = {"class-relative": "class-relative", "probs-l1": "l1"}
+JUDGED = {"family": "family", "class-relative": "class-relative", "probs-l1": "l1"}
 
 
 def scan_sets(models):
@@ -125,8 +127,8 @@ def measure(sets, modes, models, work, cli, fresh, confirm, rejudge):
 
 
 def table(results, modes):
-    columns = [m for m in ["default", "class-relative", "probs-l1", "logits", "features"] if m in modes]
-    names = {"default": "default (size and shape)", "class-relative": "probs, class-relative (previous default)",
+    columns = [m for m in ["default", "family", "class-relative", "probs-l1", "logits", "features"] if m in modes]
+    names = {"default": "default (size and shape)", "family": "probs, mask families (--score family)", "class-relative": "probs, class-relative (previous default)",
              "probs-l1": "probs, −L1", "logits": "CD-L (paper)", "features": "CD-F (paper)"}
     lines = ["| scan set | role | " + " | ".join(f"{names[c]} AUROC / AUPRC / TPR@5%" for c in columns)
              + " | default rule: precision / recall | suspected target (true) |",
@@ -154,6 +156,11 @@ def table(results, modes):
                      f"{sum(e['suspected'] == e['target'] for e in all_to_one)} of {len(all_to_one)} all-to-one sets"
                      + "".join(f"; the clean model's scan names {'no class' if e['suspected'] is None else 'class ' + str(e['suspected'])}"
                                for e in clean) + ".")
+    families = [e["rows"]["family"]["auroc"] for e in results if "auroc" in e["rows"].get("family", {})]
+    if families:
+        lines.append(f"Mask families AUROC: ≥ 0.95 on {sum(a >= 0.95 for a in families)} of {len(families)} attack sets, ≥ 0.90 on "
+                     f"{sum(a >= 0.90 for a in families)}, lowest {min(families):.3f}, mean {np.mean(families):.3f} (default: mean "
+                     f"{np.mean(held):.3f}).")
     speed = [(e["rows"]["default"]["seconds"], e["rows"]["logits"]["seconds"]) for e in results
              if "default" in e["rows"] and "logits" in e["rows"] and e["rows"]["logits"]["seconds"] > 0]
     if speed:

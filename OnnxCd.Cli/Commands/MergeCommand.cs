@@ -26,7 +26,7 @@ internal sealed class MergeOptions : CommonOptions, IJudgingOptions
 
     public string? Reference => null;
 
-    [Option("score", HelpText = "Suspicion from the masks: size-shape (needs each shard's CD-L run in its logits folder), class-relative or l1 (default: as scan, by the shards' mode).")]
+    [Option("score", HelpText = "Suspicion from the masks: family or size-shape (need each shard's CD-L run in its logits folder), class-relative or l1 (default: as scan, by the shards' mode).")]
     public string? Score { get; set; }
 
     [Option("unlearn", Default = 0.025, HelpText = "Fraction of most suspicious samples listed in unlearn.txt.")]

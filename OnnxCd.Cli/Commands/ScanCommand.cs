@@ -57,7 +57,7 @@ internal sealed class ScanOptions : CdCommandOptions, IJudgingOptions
     /// <summary>Probability mode with size-and-shape suspicion: the default chosen on the attack suite (onnx-models/README.md, where it also says where it fails).</summary>
     public override string DefaultMode => "probs";
 
-    [Option("score", HelpText = "Suspicion from the masks: size-shape (default with --mode probs: how small the mask is, z(−ln L1), plus twice how unlike its class's the sample's CD-L mask is shaped; runs CD-L as well, into OUT/logits), class-relative (ln of the class's 0.75-quantile L1 over the sample's L1) or l1 (−L1, the paper's ranking; default with logits and features).")]
+    [Option("score", HelpText = "Suspicion from the masks: family (size-shape, shared within families of like CD-L masks: z(S) plus its family's mean z(S), 3 families per class by k-means), size-shape (default with --mode probs: how small the mask is, z(−ln L1), plus twice how unlike its class's the sample's CD-L mask is shaped; runs CD-L as well, into OUT/logits, as family does), class-relative (ln of the class's 0.75-quantile L1 over the sample's L1) or l1 (−L1, the paper's ranking; default with logits and features).")]
     public string? Score { get; set; }
 
     [Option("reference", HelpText = "A trusted clean dataset: its suspicion scores set the threshold (mean + k·std), as in the original code.")]

@@ -218,6 +218,33 @@ public sealed class ScannerTests
     }
 
     [Fact]
+    public void FamilySuspicion_SharesSizeAndShapeWithinCdLMaskFamilies_AndLeavesTheTargetEvidenceAlone()
+    {
+        using var dir = new TempDirectory();
+        var settings = ProbabilityDataset(dir);
+        var bySizeAndShape = Scanner.Scan(ShippedSamples.ModelPath, settings, dir.File("out"));
+
+        var summary = ScanMerger.Merge([dir.File("out")], dir.File("family"), settings with { Suspicion = SuspicionKind.SizeShapeFamily });
+
+        Assert.Equal(SuspicionKind.SizeShapeFamily, summary.Suspicion);
+        var rows = File.ReadAllLines(dir.File("family/scores.csv"));
+        Assert.Equal("index,id,label,predicted,l1,shape,family,suspicion,flagged,poisoned", rows[0]);
+        var columns = rows.Skip(1).Select(r => r.Split(',')).ToList();
+        var l1 = columns.Select(c => double.Parse(c[4], CultureInfo.InvariantCulture)).ToList();
+        var labels = columns.Select(c => long.Parse(c[2], CultureInfo.InvariantCulture)).ToList();
+        var shape = columns.Select(c => double.Parse(c[5], CultureInfo.InvariantCulture)).ToList();
+        using var masks = new NpyRowReader(dir.File("out/logits/masks-u8.npy"));
+        var families = MaskFamilies.Assign(masks, Enumerable.Range(0, 40).Select(i => (long)i).ToList(), labels, 28, 28);
+        Assert.Equal(families, columns.Select(c => long.Parse(c[6], CultureInfo.InvariantCulture)));
+        // Four classes of ten: every class is split, so the family term is not the class mean.
+        Assert.Equal(4 * MaskFamilies.Count, families.Distinct().Count());
+        Assert.Equal(Suspicion.Compute(SuspicionKind.SizeShapeFamily, l1, labels, shape, families), columns.Select(c => double.Parse(c[7], CultureInfo.InvariantCulture)));
+        // The target rule weighs each sample's own size-and-shape suspicion, whatever ranks the samples.
+        Assert.Equal(bySizeAndShape.Classes.Select(c => c.Standouts[TargetEvidence.Suspicion]), summary.Classes.Select(c => c.Standouts[TargetEvidence.Suspicion]));
+        Assert.Equal(bySizeAndShape.Classes.Select(c => c.Standouts[TargetEvidence.MaskShape]), summary.Classes.Select(c => c.Standouts[TargetEvidence.MaskShape]));
+    }
+
+    [Fact]
     public void ProbabilityScan_KilledInTheShapeRun_Resumed_EndsWithTheSameOutputs()
     {
         using var dir = new TempDirectory();
