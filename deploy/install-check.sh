@@ -2,7 +2,8 @@
 # Checks the installed forms of onnxcd on this machine (linux-x64): packs the cpu-flavour .NET tool
 # and its single-file binary, installs the tool into a fresh tool path with `dotnet tool install`,
 # runs the same short scan with the tool, the binary and the build of the repository, and requires
-# the same scores and masks, byte for byte, from all three.
+# the same scores and masks, byte for byte, from all three, and the same scores when the scan is judged
+# again by mask families (ML.NET's k-means).
 #
 #   deploy/install-check.sh [WORK_DIR]     (default: a new temporary folder, removed at the end)
 set -euo pipefail
@@ -31,6 +32,8 @@ for name in tool binary repository; do
   echo "== $name: ${runners[$name]} ${scan[*]} --out $work/scan-$name"
   ${runners[$name]} "${scan[@]}" --out "$work/scan-$name" > "$work/scan-$name.log" 2>&1 || { cat "$work/scan-$name.log" >&2; echo "FAIL: the $name's scan failed" >&2; exit 1; }
   grep -E '^(Flagged|AUROC|Run)' "$work/scan-$name.log"
+  # Mask families (--score family) run ML.NET's k-means: judged again from the scan, no CD run.
+  ${runners[$name]} merge "$work/scan-$name" --out "$work/family-$name" --score family > "$work/family-$name.log" 2>&1 || { cat "$work/family-$name.log" >&2; echo "FAIL: the $name's mask-family judging failed" >&2; exit 1; }
 done
 
 status=0
@@ -41,6 +44,10 @@ for name in tool binary; do
       status=1
     fi
   done
+  if ! cmp -s "$work/family-repository/scores.csv" "$work/family-$name/scores.csv"; then
+    echo "FAIL: scores.csv judged by mask families from the $name differs from the repository build's" >&2
+    status=1
+  fi
 done
-[[ $status == 0 ]] && echo "PASS: the installed tool, the single-file binary and the repository build give the same scan, byte for byte"
+[[ $status == 0 ]] && echo "PASS: the installed tool, the single-file binary and the repository build give the same scan, byte for byte, and the same mask-family judging"
 exit $status
