@@ -95,8 +95,9 @@ public static class MaskFamilies
             }
         }
 
-        var norm = Math.Sqrt(sums.Select((s, c) => s / counts[c]).Sum(v => v * v));
-        return sums.Select((s, c) => norm > 0 ? (float)(s / counts[c] / norm) : 0f).ToArray();
+        var means = sums.Select((s, c) => s / counts[c]).ToArray();
+        var norm = Math.Sqrt(means.Sum(v => v * v));
+        return means.Select(v => norm > 0 ? (float)(v / norm) : 0f).ToArray();
     }
 
     /// <summary>k-means (k-means++ starts, one thread, a fixed seed: the same families every run) of one class's masks; 0-based family per point.</summary>

@@ -42,18 +42,28 @@ public static class Suspicion
             case SuspicionKind.SizeAndShape:
                 return SizeAndShape(l1, shape);
             case SuspicionKind.SizeShapeFamily:
-                if (families is null || families.Count != l1.Count)
-                {
-                    throw new ArgumentException($"Size-shape-family suspicion needs one mask family per score ({l1.Count}); got {families?.Count ?? 0}.", nameof(families));
-                }
-
-                // z(S) + mean(z(S) over the family).
-                return MaskFamilies.AddFamilyMean(RobustZ(SizeAndShape(l1, shape)), families);
+                return WithinFamilies(SizeAndShape(l1, shape), families ?? []);
             default:
                 // ln q(c) − ln L1, with q(c) the class's 0.75-quantile.
                 var scale = ClassScales(l1, classes);
                 return Enumerable.Range(0, l1.Count).Select(i => scale[classes?[i] ?? 0] - LogL1(l1[i])).ToArray();
         }
+    }
+
+    /// <summary><see cref="SuspicionKind.SizeShapeFamily"/> from each sample's own <see cref="SuspicionKind.SizeAndShape"/> suspicion S.</summary>
+    /// <param name="sizeAndShape">Each sample's size-and-shape suspicion S.</param>
+    /// <param name="families">Each sample's CD-L mask family (<see cref="MaskFamilies.Assign"/>).</param>
+    public static double[] WithinFamilies(IReadOnlyList<double> sizeAndShape, IReadOnlyList<long> families)
+    {
+        ArgumentNullException.ThrowIfNull(sizeAndShape);
+        ArgumentNullException.ThrowIfNull(families);
+        if (families.Count != sizeAndShape.Count)
+        {
+            throw new ArgumentException($"Size-shape-family suspicion needs one mask family per score ({sizeAndShape.Count}); got {families.Count}.", nameof(families));
+        }
+
+        // z(S) + mean(z(S) over the family).
+        return MaskFamilies.AddFamilyMean(RobustZ(sizeAndShape), families);
     }
 
     /// <summary>z(−ln L1) + w·z(d) (<see cref="SuspicionKind.SizeAndShape"/>).</summary>

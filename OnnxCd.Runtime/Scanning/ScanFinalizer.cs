@@ -50,7 +50,7 @@ public static class ScanFinalizer
         var l1 = samples.Scores;
         var (classesBy, classes) = Classes(samples);
         var kind = settings.SuspicionFor(identity.Mode);
-        var (suspicion, shape, families) = Judge(kind, samples, classes, identity);
+        var (suspicion, own, shape, families) = Judge(kind, samples, classes, identity);
         var threshold = settings.Threshold.Compute(suspicion, reference is null ? null : Judge(kind, reference, Classes(reference).Classes, identity).Suspicion);
         var flagged = suspicion.Select(threshold.Flags).ToArray();
         var poisoned = truth is null ? null : samples.Indices.Select(i => truth.Poisoned[i]).ToArray();
@@ -58,8 +58,6 @@ public static class ScanFinalizer
         var metrics = curve is null ? null : new TruthMetrics(truth!.Interpretation, curve.Positives, curve.Negatives, curve.Auroc, curve.Auprc, curve.TprAtFpr, DetectionMetrics.ConfusionOf(suspicion, poisoned!, threshold));
 
         var names = classesBy == "label" ? source.ClassNames : null;
-        // The target rule weighs the size-and-shape suspicion of each sample alone: a family's mean would make whole families stand out.
-        var own = families is null ? suspicion : Suspicion.Compute(SuspicionKind.SizeAndShape, l1, classes, shape);
         var statistics = classes is null ? [] : ClassStatistics.Compute(classes, l1, flagged, Standouts(own, shape, classes), poisoned, names);
         var order = SuspicionOrder.Of(suspicion, samples.Indices);
         var split = RankSplit.FromOrder(samples.Indices, order, settings.UnlearnFraction, settings.SafeFraction);
@@ -142,19 +140,30 @@ public static class ScanFinalizer
         };
     }
 
-    /// <summary>The suspicion of a scan's samples, with the CD-L mask shapes and families (its own CD-L run's) where <paramref name="kind"/> needs them.</summary>
-    private static (double[] Suspicion, double[]? Shape, long[]? Families) Judge(SuspicionKind kind, ScoredSamples samples, IReadOnlyList<long>? classes, ScanIdentity identity)
+    /// <summary>
+    /// The suspicion of a scan's samples, and each sample's own suspicion, which the target rule weighs (before
+    /// mask families share it: a family's mean would make whole families stand out); with the CD-L mask shapes
+    /// and families (its own CD-L run's) where <paramref name="kind"/> needs them.
+    /// </summary>
+    private static (double[] Suspicion, double[] Own, double[]? Shape, long[]? Families) Judge(SuspicionKind kind, ScoredSamples samples, IReadOnlyList<long>? classes, ScanIdentity identity)
     {
         if (!Suspicion.NeedsShape(kind))
         {
-            return (Suspicion.Compute(kind, samples.Scores, classes), null, null);
+            var suspicion = Suspicion.Compute(kind, samples.Scores, classes);
+            return (suspicion, suspicion, null, null);
         }
 
         var (shapeFolder, rows) = ShapeRun(samples);
         using var masks = new NpyRowReader(Path.Combine(shapeFolder, ScanJournal.MasksU8File));
         var shape = MaskShapes.Distances(masks, rows, classes);
-        var families = Suspicion.NeedsFamilies(kind) ? MaskFamilies.Assign(masks, rows, classes, identity.Image[1], identity.Image[2]) : null;
-        return (Suspicion.Compute(kind, samples.Scores, classes, shape, families), shape, families);
+        var own = Suspicion.Compute(SuspicionKind.SizeAndShape, samples.Scores, classes, shape);
+        if (!Suspicion.NeedsFamilies(kind))
+        {
+            return (own, own, shape, null);
+        }
+
+        var families = MaskFamilies.Assign(masks, rows, classes, identity.Image[1], identity.Image[2]);
+        return (Suspicion.WithinFamilies(own, families), own, shape, families);
     }
 
     /// <summary>The CD-L run in the scan's <see cref="Scanner.ShapeFolder"/> and the row of each sample in its masks.</summary>
