@@ -7,6 +7,8 @@ clean model), runs `onnxcd scan` and reads its rows:
                   runs CD-L for the mask shapes, as a CD-L scan of its own in default/logits)
   logits          the paper's CD-L, ranked by −L1: default/logits, no CD run of its own
   family          `onnxcd merge DEFAULT --score family`: the default's masks with mask-family suspicion
+  lift            `onnxcd merge DEFAULT --lift-target`: the default's ranking with the suspected target class's
+                  samples lifted by one standard deviation of the suspicion, no CD run
                   (size and shape shared within families of like CD-L masks), no CD run
   class-relative  `onnxcd merge DEFAULT --score class-relative`: the default's masks ranked as the previous
                   default did (probability mode, class-relative), no CD run
@@ -44,7 +46,7 @@ ROOT = os.path.join(HERE, "..")
 MODELS = os.path.join(ROOT, "onnx-models")
 FIRST = ["badnets", "blend", "sig", "wanet", "trojan"]
 MARKERS = {False: "detection-lab", True: "detection-lab-confirm"}
-JUDGED = {"family": "family", "class-relative": "class-relative", "probs-l1": "l1"}
+JUDGED = {"family": ["--score", "family"], "lift": ["--lift-target"], "class-relative": ["--score", "class-relative"], "probs-l1": ["--score", "l1"]}
 
 
 def scan_sets(models):
@@ -91,7 +93,7 @@ def run_scan(cli, models, name, model, mode, work, fresh, rejudge=False):
     print(f"{name} {mode}: scanning", flush=True)
     if mode in JUDGED:
         default = run_scan(cli, models, name, model, "default", work, False)
-        onnxcd(cli, ["merge", default, "--out", out, "--score", JUDGED[mode], "--truth", f"{prefix}-poison.npy"], name)
+        onnxcd(cli, ["merge", default, "--out", out, *JUDGED[mode], "--truth", f"{prefix}-poison.npy"], name)
         return out
     onnxcd(cli, scan_command(model, prefix, out) + ([] if mode == "default" else ["--mode", mode]), f"{name} ({mode})")
     return out
@@ -110,7 +112,8 @@ def measure(sets, modes, models, work, cli, fresh, confirm, rejudge):
         for mode in modes:
             summary = json.load(open(os.path.join(run_scan(cli, models, name, model, mode, work, fresh, rejudge), "summary.json")))["summary"]
             metrics = summary.get("metrics")
-            row = {} if metrics is None else {"auroc": metrics["auroc"], "auprc": metrics["auprc"], "tpr5": metrics["tprAtFpr"]["5%"]}
+            row = {} if metrics is None else {"auroc": metrics["auroc"], "auprc": metrics["auprc"], "tpr5": metrics["tprAtFpr"]["5%"],
+                                              "confusion": metrics["confusion"]}
             entry["rows"][mode] = {**row, "seconds": seconds(summary) + seconds(summary, "shapeRuns"), "scored": summary["scored"]}
             if mode == "default":
                 confusion = (metrics or {}).get("confusion")
@@ -126,9 +129,16 @@ def measure(sets, modes, models, work, cli, fresh, confirm, rejudge):
     return results
 
 
+def pooled(results, mode):
+    """The default rule's precision / recall over every set with truth, counted together."""
+    confusions = [e["rows"][mode]["confusion"] for e in results if "confusion" in e["rows"].get(mode, {})]
+    tp, fp, fn = (sum(c[k] for c in confusions) for k in ("truePositives", "falsePositives", "falseNegatives"))
+    return f"{tp / max(1, tp + fp):.3f} / {tp / max(1, tp + fn):.3f}"
+
+
 def table(results, modes):
-    columns = [m for m in ["default", "family", "class-relative", "probs-l1", "logits", "features"] if m in modes]
-    names = {"default": "default (size and shape)", "family": "probs, mask families (--score family)", "class-relative": "probs, class-relative (previous default)",
+    columns = [m for m in ["default", "family", "lift", "class-relative", "probs-l1", "logits", "features"] if m in modes]
+    names = {"default": "default (size and shape)", "family": "probs, mask families (--score family)", "lift": "default, target lifted (--lift-target)", "class-relative": "probs, class-relative (previous default)",
              "probs-l1": "probs, −L1", "logits": "CD-L (paper)", "features": "CD-F (paper)"}
     lines = ["| scan set | role | " + " | ".join(f"{names[c]} AUROC / AUPRC / TPR@5%" for c in columns)
              + " | default rule: precision / recall | suspected target (true) |",
@@ -156,11 +166,13 @@ def table(results, modes):
                      f"{sum(e['suspected'] == e['target'] for e in all_to_one)} of {len(all_to_one)} all-to-one sets"
                      + "".join(f"; the clean model's scan names {'no class' if e['suspected'] is None else 'class ' + str(e['suspected'])}"
                                for e in clean) + ".")
-    families = [e["rows"]["family"]["auroc"] for e in results if "auroc" in e["rows"].get("family", {})]
-    if families:
-        lines.append(f"Mask families AUROC: ≥ 0.95 on {sum(a >= 0.95 for a in families)} of {len(families)} attack sets, ≥ 0.90 on "
-                     f"{sum(a >= 0.90 for a in families)}, lowest {min(families):.3f}, mean {np.mean(families):.3f} (default: mean "
-                     f"{np.mean(held):.3f}).")
+    for mode, label in (("family", "Mask families"), ("lift", "Target lift")):
+        aurocs = [e["rows"][mode]["auroc"] for e in results if "auroc" in e["rows"].get(mode, {})]
+        if aurocs:
+            lines.append(f"{label} AUROC: ≥ 0.95 on {sum(a >= 0.95 for a in aurocs)} of {len(aurocs)} attack sets, ≥ 0.90 on "
+                         f"{sum(a >= 0.90 for a in aurocs)}, lowest {min(aurocs):.3f}, mean {np.mean(aurocs):.3f} (default: mean "
+                         f"{np.mean(held):.3f}); default rule, all sets pooled: precision / recall {pooled(results, mode)} "
+                         f"(default: {pooled(results, 'default')}).")
     speed = [(e["rows"]["default"]["seconds"], e["rows"]["logits"]["seconds"]) for e in results
              if "default" in e["rows"] and "logits" in e["rows"] and e["rows"]["logits"]["seconds"] > 0]
     if speed:

@@ -71,6 +71,10 @@ public static class HtmlReport
             if (report.SuspectedTarget is { } t)
             {
                 html.Append($"<p>Suspected target class: <b>{E(t.Class.Name)}</b>: {P(t.StandoutRate)} of its samples stand out within it {ClassStandouts.Describe(t.Evidence)}, against {P(t.OthersRate)} of the other classes' ({t.RateRatio.ToString("F1", CultureInfo.InvariantCulture)} times as often; p = {t.PValue.ToString("G2", CultureInfo.InvariantCulture)}, Bonferroni-corrected), and it holds {P(t.ShareOfStandouts)} of all samples that stand out ({t.ExcessStandouts:F0} more than its size predicts).</p>");
+                if (report.TargetLift is { } lift)
+                {
+                    html.Append($"<p>Its samples' suspicion is lifted by {lift.ToString("G4", CultureInfo.InvariantCulture)} (one standard deviation of the scan's suspicion): an all-to-one backdoor puts every poison in its target class.</p>");
+                }
             }
             else if (report.Flagged > 0)
             {

@@ -74,6 +74,9 @@ public sealed record ScanReport
     /// <summary>The class where flagged samples concentrate, or null.</summary>
     public SuspectedTarget? SuspectedTarget { get; init; }
 
+    /// <summary>What was added to the suspicion of the suspected target class's samples, or null.</summary>
+    public double? TargetLift { get; init; }
+
     /// <summary>Samples in unlearn.txt.</summary>
     public required long Unlearn { get; init; }
 

@@ -51,14 +51,32 @@ public static class ScanFinalizer
         var (classesBy, classes) = Classes(samples);
         var kind = settings.SuspicionFor(identity.Mode);
         var (suspicion, own, shape, families) = Judge(kind, samples, classes, identity);
-        var threshold = settings.Threshold.Compute(suspicion, reference is null ? null : Judge(kind, reference, Classes(reference).Classes, identity).Suspicion);
-        var flagged = suspicion.Select(threshold.Flags).ToArray();
+        var referenceSuspicion = reference is null ? null : Judge(kind, reference, Classes(reference).Classes, identity).Suspicion;
         var poisoned = truth is null ? null : samples.Indices.Select(i => truth.Poisoned[i]).ToArray();
+        var names = classesBy == "label" ? source.ClassNames : null;
+        var standouts = classes is null ? null : Standouts(own, shape, classes);
+
+        // Flags, and the class statistics that count them, from the suspicion as it stands.
+        (Threshold, bool[], IReadOnlyList<ClassStatistics>) Flag(double[] scores)
+        {
+            var rule = settings.Threshold.Compute(scores, referenceSuspicion);
+            var flags = scores.Select(rule.Flags).ToArray();
+            return (rule, flags, classes is null ? [] : ClassStatistics.Compute(classes, l1, flags, standouts!, poisoned, names));
+        }
+
+        var (threshold, flagged, statistics) = Flag(suspicion);
+        var target = SuspectedTarget.Find(statistics);
+        double? lift = null;
+        if (settings.LiftTarget && target is not null)
+        {
+            // The standouts that named the target do not depend on the flags, so it stays the same class.
+            (suspicion, lift) = TargetLift.Apply(suspicion, classes!, target.Class.Class);
+            (threshold, flagged, statistics) = Flag(suspicion);
+            target = SuspectedTarget.Find(statistics);
+        }
+
         var curve = poisoned is not null && poisoned.Contains(true) && poisoned.Contains(false) ? DetectionMetrics.Compute(suspicion, poisoned) : null;
         var metrics = curve is null ? null : new TruthMetrics(truth!.Interpretation, curve.Positives, curve.Negatives, curve.Auroc, curve.Auprc, curve.TprAtFpr, DetectionMetrics.ConfusionOf(suspicion, poisoned!, threshold));
-
-        var names = classesBy == "label" ? source.ClassNames : null;
-        var statistics = classes is null ? [] : ClassStatistics.Compute(classes, l1, flagged, Standouts(own, shape, classes), poisoned, names);
         var order = SuspicionOrder.Of(suspicion, samples.Indices);
         var split = RankSplit.FromOrder(samples.Indices, order, settings.UnlearnFraction, settings.SafeFraction);
         var groups = GroupMasks.Compute(folder, identity, samples.Indices, classes, statistics, flagged, poisoned);
@@ -87,7 +105,8 @@ public static class ScanFinalizer
             Metrics = metrics,
             ClassesBy = classesBy,
             Classes = statistics,
-            SuspectedTarget = SuspectedTarget.Find(statistics),
+            SuspectedTarget = target,
+            TargetLift = lift,
             RankSplit = new Dictionary<string, long> { ["unlearn"] = split.Unlearn.Count, ["safe"] = split.Safe.Count },
             Outputs = ["scores.csv", "summary.json", "report.html", "unlearn.txt", "safe.txt", "group-masks.npy", ScanJournal.JournalFile, ScanJournal.ErrorsFile, ScanJournal.MasksU8File, .. identity.SaveMasks ? new[] { ScanJournal.MasksFile } : [], .. shape is null ? [] : new[] { Scanner.ShapeFolder + "/" }],
         };
@@ -128,6 +147,7 @@ public static class ScanFinalizer
             ClassesBy = summary.ClassesBy,
             Classes = summary.Classes,
             SuspectedTarget = summary.SuspectedTarget,
+            TargetLift = summary.TargetLift,
             Unlearn = summary.RankSplit["unlearn"],
             Safe = summary.RankSplit["safe"],
             Outputs = summary.Outputs,

@@ -28,6 +28,9 @@ public sealed record ScanSettings
     /// <summary>The flagging rule, applied to the suspicion scores.</summary>
     public ThresholdRule Threshold { get; init; } = new(ThresholdKind.MeanStd, 1);
 
+    /// <summary>Lift the suspicion of the suspected target class's samples (<see cref="Detection.TargetLift"/>) when the scan names one.</summary>
+    public bool LiftTarget { get; init; }
+
     /// <summary>A trusted clean dataset for the reference rule, or null.</summary>
     public string? Reference { get; init; }
 

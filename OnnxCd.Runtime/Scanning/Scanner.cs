@@ -124,11 +124,12 @@ public static class Scanner
     private static ScanIdentity ShapeIdentity(ScanIdentity identity, CognitiveDistiller distiller, string noise) =>
         identity with { Cd = DescribeCd(distiller, noise), Mode = CdMode.Logits, SaveMasks = false };
 
-    /// <summary>The judging settings of the mask-shape run's own outputs: a CD-L scan ranked by −L1, judged without a reference.</summary>
+    /// <summary>The judging settings of the mask-shape run's own outputs: a CD-L scan ranked by −L1, judged without a reference or a target lift.</summary>
     internal static ScanSettings ShapeSettings(ScanSettings settings) => settings with
     {
         Suspicion = SuspicionKind.MaskSize,
         Reference = null,
+        LiftTarget = false,
         Threshold = settings.Threshold.Kind == ThresholdKind.Reference ? new ThresholdRule(ThresholdKind.MeanStd, 1) : settings.Threshold,
     };
 
