@@ -3,16 +3,16 @@
 
 For each scan set named in the models folder's manifest.json (and the clean scan set, scanned with the
 clean model), runs `onnxcd scan` and reads its rows:
-  default         no --mode: what a user gets (probability mode, size-and-shape suspicion; the scan also
-                  runs CD-L for the mask shapes, as a CD-L scan of its own in default/logits)
+  default         no --mode: what a user gets (probability mode, size-and-shape suspicion, the suspected
+                  target class lifted; the scan also runs CD-L for the mask shapes, as a CD-L scan of its own
+                  in default/logits)
+  size-shape      `onnxcd merge DEFAULT --target-lift off`: the default's ranking without the target lift
   logits          the paper's CD-L, ranked by −L1: default/logits, no CD run of its own
-  family          `onnxcd merge DEFAULT --score family`: the default's masks with mask-family suspicion
-  lift            `onnxcd merge DEFAULT --lift-target`: the default's ranking with the suspected target class's
-                  samples lifted by one standard deviation of the suspicion, no CD run
+  family          `onnxcd merge DEFAULT --score family`: the default's masks with mask-family suspicion (lifted)
                   (size and shape shared within families of like CD-L masks), no CD run
-  class-relative  `onnxcd merge DEFAULT --score class-relative`: the default's masks ranked as the previous
-                  default did (probability mode, class-relative), no CD run
-  probs-l1        `onnxcd merge DEFAULT --score l1`: the same masks ranked by −L1, no CD run
+  class-relative  `onnxcd merge DEFAULT --score class-relative --target-lift off`: the default's masks ranked as
+                  an earlier default did (probability mode, class-relative), no CD run
+  probs-l1        `onnxcd merge DEFAULT --score l1 --target-lift off`: the same masks ranked by −L1, no CD run
   features        --mode features: the paper's CD-F, ranked by −L1
 For each it reports AUROC, AUPRC and TPR at 5% FPR from the scan's own summary.json, and for the default
 the flagging rule's precision and recall, the suspected target class against the true one, and its cost
@@ -28,7 +28,7 @@ Scans are kept under --work and reused when their summary.json exists (--fresh t
 sample is already scored, so no CD runs, only the judging: suspicion, flags, suspected target), for a
 change in how scans are judged.
 
-Usage: /usr/bin/python3 tools/detection_lab.py [--modes default,logits,class-relative,probs-l1,features]
+Usage: /usr/bin/python3 tools/detection_lab.py [--modes default,size-shape,family,logits,class-relative,probs-l1,features]
        [--models onnx-models] [--confirm] [--work lab-out] [--cli "dotnet OnnxCd.Cli/bin/Release/net10.0/onnxcd.dll"]
        [--write-readme]
 """
@@ -46,7 +46,8 @@ ROOT = os.path.join(HERE, "..")
 MODELS = os.path.join(ROOT, "onnx-models")
 FIRST = ["badnets", "blend", "sig", "wanet", "trojan"]
 MARKERS = {False: "detection-lab", True: "detection-lab-confirm"}
-JUDGED = {"family": ["--score", "family"], "lift": ["--lift-target"], "class-relative": ["--score", "class-relative"], "probs-l1": ["--score", "l1"]}
+JUDGED = {"size-shape": ["--target-lift", "off"], "family": ["--score", "family"],
+          "class-relative": ["--score", "class-relative", "--target-lift", "off"], "probs-l1": ["--score", "l1", "--target-lift", "off"]}
 
 
 def scan_sets(models):
@@ -137,8 +138,8 @@ def pooled(results, mode):
 
 
 def table(results, modes):
-    columns = [m for m in ["default", "family", "lift", "class-relative", "probs-l1", "logits", "features"] if m in modes]
-    names = {"default": "default (size and shape)", "family": "probs, mask families (--score family)", "lift": "default, target lifted (--lift-target)", "class-relative": "probs, class-relative (previous default)",
+    columns = [m for m in ["default", "size-shape", "family", "class-relative", "probs-l1", "logits", "features"] if m in modes]
+    names = {"default": "default (size and shape, target lifted)", "size-shape": "size and shape, not lifted (--target-lift off)", "family": "mask families, lifted (--score family)", "class-relative": "probs, class-relative (an earlier default)",
              "probs-l1": "probs, −L1", "logits": "CD-L (paper)", "features": "CD-F (paper)"}
     lines = ["| scan set | role | " + " | ".join(f"{names[c]} AUROC / AUPRC / TPR@5%" for c in columns)
              + " | default rule: precision / recall | suspected target (true) |",
@@ -166,7 +167,7 @@ def table(results, modes):
                      f"{sum(e['suspected'] == e['target'] for e in all_to_one)} of {len(all_to_one)} all-to-one sets"
                      + "".join(f"; the clean model's scan names {'no class' if e['suspected'] is None else 'class ' + str(e['suspected'])}"
                                for e in clean) + ".")
-    for mode, label in (("family", "Mask families"), ("lift", "Target lift")):
+    for mode, label in (("size-shape", "Size and shape without the lift"), ("family", "Mask families")):
         aurocs = [e["rows"][mode]["auroc"] for e in results if "auroc" in e["rows"].get(mode, {})]
         if aurocs:
             lines.append(f"{label} AUROC: ≥ 0.95 on {sum(a >= 0.95 for a in aurocs)} of {len(aurocs)} attack sets, ≥ 0.90 on "

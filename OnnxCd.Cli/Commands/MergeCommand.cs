@@ -29,8 +29,8 @@ internal sealed class MergeOptions : CommonOptions, IJudgingOptions
     [Option("score", HelpText = "Suspicion from the masks: family or size-shape (need each shard's CD-L run in its logits folder), class-relative or l1 (default: as scan, by the shards' mode).")]
     public string? Score { get; set; }
 
-    [Option("lift-target", HelpText = ScanOptions.LiftTargetHelp)]
-    public bool LiftTarget { get; set; }
+    [Option("target-lift", HelpText = ScanOptions.TargetLiftHelp)]
+    public string? TargetLift { get; set; }
 
     [Option("unlearn", Default = 0.025, HelpText = "Fraction of most suspicious samples listed in unlearn.txt.")]
     public double Unlearn { get; set; }

@@ -22,7 +22,7 @@ internal interface IJudgingOptions
 
     string? Score { get; }
 
-    bool LiftTarget { get; }
+    string? TargetLift { get; }
 
     double Unlearn { get; }
 
@@ -56,8 +56,8 @@ internal sealed class ScanOptions : CdCommandOptions, IJudgingOptions
     [Option('k', HelpText = "k for mean-std, mad and reference (default 1), or q for quantile (default 0.05).")]
     public double? K { get; set; }
 
-    /// <summary>The help of --lift-target, shared with merge.</summary>
-    internal const string LiftTargetHelp = "When the scan names a suspected target class, add one standard deviation of the suspicion to its samples' suspicion before flagging (all-to-one poisons all lie in their target class).";
+    /// <summary>The help of --target-lift, shared with merge.</summary>
+    internal const string TargetLiftHelp = "on (default with --mode probs) or off (default with logits and features): when the scan names a suspected target class, add one standard deviation of the suspicion to its samples' suspicion before flagging (all-to-one poisons all lie in their target class).";
 
     /// <summary>Probability mode with size-and-shape suspicion: the default chosen on the attack suite (onnx-models/README.md, where it also says where it fails).</summary>
     public override string DefaultMode => "probs";
@@ -65,8 +65,8 @@ internal sealed class ScanOptions : CdCommandOptions, IJudgingOptions
     [Option("score", HelpText = "Suspicion from the masks: family (size-shape, shared within families of like CD-L masks: z(S) plus its family's mean z(S), 3 families per class by k-means), size-shape (default with --mode probs: how small the mask is, z(−ln L1), plus twice how unlike its class's the sample's CD-L mask is shaped; runs CD-L as well, into OUT/logits, as family does), class-relative (ln of the class's 0.75-quantile L1 over the sample's L1) or l1 (−L1, the paper's ranking; default with logits and features).")]
     public string? Score { get; set; }
 
-    [Option("lift-target", HelpText = LiftTargetHelp)]
-    public bool LiftTarget { get; set; }
+    [Option("target-lift", HelpText = TargetLiftHelp)]
+    public string? TargetLift { get; set; }
 
     [Option("reference", HelpText = "A trusted clean dataset: its suspicion scores set the threshold (mean + k·std), as in the original code.")]
     public string? Reference { get; set; }
@@ -144,7 +144,7 @@ internal static class ScanCommand
             Truth = o.Truth,
             TruthKind = o.TruthKind.ToLowerInvariant(),
             Suspicion = o.Score is null ? null : OptionParsing.Choice(o.Score, "--score", Scores),
-            LiftTarget = o.LiftTarget,
+            LiftTarget = o.TargetLift is null ? null : OptionParsing.Choice(o.TargetLift, "--target-lift", ("on", true), ("off", false)),
             Threshold = rule,
             Reference = o.Reference,
             UnlearnFraction = o.Unlearn,
@@ -169,7 +169,7 @@ internal static class ScanCommand
             output.WriteLine(string.Create(invariant, $"Target?       class {t.Class.Name} (by {s.ClassesBy}): {100 * t.StandoutRate:F1}% of it stands out within it {ClassStandouts.Describe(t.Evidence)} vs {100 * t.OthersRate:F1}% of the other classes ({t.RateRatio:F1}×), {t.ExcessStandouts:F0} beyond its size (p {t.PValue:G2})"));
             if (s.TargetLift is { } lift)
             {
-                output.WriteLine(string.Create(invariant, $"Lifted        the suspicion of class {t.Class.Name}'s samples by {lift:G4} (--lift-target: one standard deviation of the suspicion)"));
+                output.WriteLine(string.Create(invariant, $"Lifted        the suspicion of class {t.Class.Name}'s samples by {lift:G4} (--target-lift on: one standard deviation of the suspicion)"));
             }
         }
         else if (s.Classes.Count > 1 && s.Flagged > 0)

@@ -67,7 +67,7 @@ public static class ScanFinalizer
         var (threshold, flagged, statistics) = Flag(suspicion);
         var target = SuspectedTarget.Find(statistics);
         double? lift = null;
-        if (settings.LiftTarget && target is not null)
+        if (settings.LiftsTargetFor(identity.Mode) && target is not null)
         {
             // The standouts that named the target do not depend on the flags, so it stays the same class.
             (suspicion, lift) = TargetLift.Apply(suspicion, classes!, target.Class.Class);

@@ -28,8 +28,8 @@ public sealed record ScanSettings
     /// <summary>The flagging rule, applied to the suspicion scores.</summary>
     public ThresholdRule Threshold { get; init; } = new(ThresholdKind.MeanStd, 1);
 
-    /// <summary>Lift the suspicion of the suspected target class's samples (<see cref="Detection.TargetLift"/>) when the scan names one.</summary>
-    public bool LiftTarget { get; init; }
+    /// <summary>Whether to lift the suspicion of the suspected target class's samples (<see cref="Detection.TargetLift"/>) when the scan names one; null for the mode's default (<see cref="LiftsTargetFor"/>).</summary>
+    public bool? LiftTarget { get; init; }
 
     /// <summary>A trusted clean dataset for the reference rule, or null.</summary>
     public string? Reference { get; init; }
@@ -75,6 +75,13 @@ public sealed record ScanSettings
 
     /// <summary>The suspicion in use for masks of <paramref name="mode"/>: <see cref="Suspicion"/> when set, else <see cref="DefaultSuspicion"/>.</summary>
     public SuspicionKind SuspicionFor(CdMode mode) => Suspicion ?? DefaultSuspicion(mode);
+
+    /// <summary>
+    /// Whether the suspected target class's samples are lifted for masks of <paramref name="mode"/>:
+    /// <see cref="LiftTarget"/> when set, else in probability mode (the default scan, chosen on the attack
+    /// suite and confirmed on retrained models: onnx-models/README.md) and not for the paper's CD-L and CD-F.
+    /// </summary>
+    public bool LiftsTargetFor(CdMode mode) => LiftTarget ?? mode == CdMode.Probs;
 
     /// <summary>
     /// The default suspicion for masks of <paramref name="mode"/>: <see cref="SuspicionKind.SizeAndShape"/>
