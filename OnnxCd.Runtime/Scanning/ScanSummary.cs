@@ -57,7 +57,7 @@ public sealed record ScanSummary
     /// <summary>The class where flagged samples concentrate, or null.</summary>
     public SuspectedTarget? SuspectedTarget { get; init; }
 
-    /// <summary>What <see cref="TargetLift"/> added to the suspicion of the suspected target class's samples, or null when it was not asked for or no class was named.</summary>
+    /// <summary>What <see cref="Detection.TargetLift"/> added to the suspicion of the suspected target class's samples, or null when the lift was off or no class was named.</summary>
     public double? TargetLift { get; init; }
 
     /// <summary>Sizes of the unlearn (most suspicious) and safe (least suspicious) lists.</summary>

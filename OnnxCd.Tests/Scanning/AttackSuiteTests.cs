@@ -60,6 +60,11 @@ public sealed class AttackSuiteTests(ITestOutputHelper output)
         Assert.Equal(summary.SuspectedTarget is not null, summary.TargetLift is not null);
         Assert.Null(unlifted.TargetLift);
         Assert.InRange(unlifted.Metrics!.Auroc, unliftedAuroc - 0.02, unliftedAuroc + 0.02);
+        // Lifted: the unlifted suspicion, plus the lift in the named class alone.
+        var (labels, plain) = LabelsAndSuspicion(dir.File("unlifted"));
+        var (_, lifted) = LabelsAndSuspicion(dir.File("out"));
+        var targetClass = summary.SuspectedTarget?.Class.Class.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.All(Enumerable.Range(0, plain.Count), i => Assert.Equal(plain[i] + (labels[i] == targetClass ? summary.TargetLift!.Value : 0), lifted[i], 9));
         if (target is not null)
         {
             Assert.Equal(target, Named(summary));
@@ -76,6 +81,16 @@ public sealed class AttackSuiteTests(ITestOutputHelper output)
 
         Assert.True(summary.Flagged > 0);
         Assert.Equal("none", Named(summary));
+    }
+
+    /// <summary>Each row's label and suspicion in a scan's scores.csv.</summary>
+    private static (List<string> Labels, List<double> Suspicion) LabelsAndSuspicion(string folder)
+    {
+        var rows = File.ReadAllLines(Path.Combine(folder, "scores.csv"));
+        var header = rows[0].Split(',');
+        int label = Array.IndexOf(header, "label"), suspicion = Array.IndexOf(header, "suspicion");
+        var cells = rows.Skip(1).Select(r => r.Split(',')).ToList();
+        return (cells.Select(c => c[label]).ToList(), cells.Select(c => double.Parse(c[suspicion], System.Globalization.CultureInfo.InvariantCulture)).ToList());
     }
 
     private static ScanSummary Scan(string set, string model, string folder) =>
