@@ -23,7 +23,7 @@ public static class TargetLift
         }
 
         // s + std(s)·[class = target].
-        var lift = suspicion.Count > 1 ? Statistics.SampleStd(suspicion) : 0;
+        var lift = Statistics.SampleStd(suspicion);
         return (suspicion.Select((s, i) => classes[i] == target ? s + lift : s).ToArray(), lift);
     }
 }
