@@ -32,8 +32,8 @@ for name in tool binary repository; do
   echo "== $name: ${runners[$name]} ${scan[*]} --out $work/scan-$name"
   ${runners[$name]} "${scan[@]}" --out "$work/scan-$name" > "$work/scan-$name.log" 2>&1 || { cat "$work/scan-$name.log" >&2; echo "FAIL: the $name's scan failed" >&2; exit 1; }
   grep -E '^(Flagged|AUROC|Run)' "$work/scan-$name.log"
-  # Mask families (--score family) run ML.NET's k-means: judged again from the scan, no CD run.
-  ${runners[$name]} merge "$work/scan-$name" --out "$work/family-$name" --score family > "$work/family-$name.log" 2>&1 || { cat "$work/family-$name.log" >&2; echo "FAIL: the $name's mask-family judging failed" >&2; exit 1; }
+  # The scan's default, mask families, runs ML.NET's k-means; size and shape judges the same scan again, no CD run.
+  ${runners[$name]} merge "$work/scan-$name" --out "$work/size-shape-$name" --score size-shape > "$work/size-shape-$name.log" 2>&1 || { cat "$work/size-shape-$name.log" >&2; echo "FAIL: the $name's size-and-shape judging failed" >&2; exit 1; }
 done
 
 status=0
@@ -44,10 +44,10 @@ for name in tool binary; do
       status=1
     fi
   done
-  if ! cmp -s "$work/family-repository/scores.csv" "$work/family-$name/scores.csv"; then
-    echo "FAIL: scores.csv judged by mask families from the $name differs from the repository build's" >&2
+  if ! cmp -s "$work/size-shape-repository/scores.csv" "$work/size-shape-$name/scores.csv"; then
+    echo "FAIL: scores.csv judged by size and shape from the $name differs from the repository build's" >&2
     status=1
   fi
 done
-[[ $status == 0 ]] && echo "PASS: the installed tool, the single-file binary and the repository build give the same scan, byte for byte, and the same mask-family judging"
+[[ $status == 0 ]] && echo "PASS: the installed tool, the single-file binary and the repository build give the same scan, byte for byte (mask families, the default), and the same size-and-shape judging"
 exit $status

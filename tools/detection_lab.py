@@ -3,13 +3,13 @@
 
 For each scan set named in the models folder's manifest.json (and the clean scan set, scanned with the
 clean model), runs `onnxcd scan` and reads its rows:
-  default         no --mode: what a user gets (probability mode, size-and-shape suspicion, the suspected
+  default         no --mode: what a user gets (probability mode, mask-family suspicion, the suspected
                   target class lifted; the scan also runs CD-L for the mask shapes, as a CD-L scan of its own
                   in default/logits)
-  size-shape      `onnxcd merge DEFAULT --target-lift off`: the default's ranking without the target lift
+  unlifted        `onnxcd merge DEFAULT --target-lift off`: the default's ranking without the target lift
+  size-shape      `onnxcd merge DEFAULT --score size-shape`: size and shape without the families (lifted), the
+                  previous default, no CD run
   logits          the paper's CD-L, ranked by −L1: default/logits, no CD run of its own
-  family          `onnxcd merge DEFAULT --score family`: the default's masks with mask-family suspicion (lifted)
-                  (size and shape shared within families of like CD-L masks), no CD run
   class-relative  `onnxcd merge DEFAULT --score class-relative --target-lift off`: the default's masks ranked as
                   an earlier default did (probability mode, class-relative), no CD run
   probs-l1        `onnxcd merge DEFAULT --score l1 --target-lift off`: the same masks ranked by −L1, no CD run
@@ -28,7 +28,7 @@ Scans are kept under --work and reused when their summary.json exists (--fresh t
 sample is already scored, so no CD runs, only the judging: suspicion, flags, suspected target), for a
 change in how scans are judged.
 
-Usage: /usr/bin/python3 tools/detection_lab.py [--modes default,size-shape,family,logits,class-relative,probs-l1,features]
+Usage: /usr/bin/python3 tools/detection_lab.py [--modes default,unlifted,size-shape,logits,class-relative,probs-l1,features]
        [--models onnx-models] [--confirm] [--work lab-out] [--cli "dotnet OnnxCd.Cli/bin/Release/net10.0/onnxcd.dll"]
        [--write-readme]
 """
@@ -46,7 +46,7 @@ ROOT = os.path.join(HERE, "..")
 MODELS = os.path.join(ROOT, "onnx-models")
 FIRST = ["badnets", "blend", "sig", "wanet", "trojan"]
 MARKERS = {False: "detection-lab", True: "detection-lab-confirm"}
-JUDGED = {"size-shape": ["--target-lift", "off"], "family": ["--score", "family"],
+JUDGED = {"unlifted": ["--target-lift", "off"], "size-shape": ["--score", "size-shape"],
           "class-relative": ["--score", "class-relative", "--target-lift", "off"], "probs-l1": ["--score", "l1", "--target-lift", "off"]}
 
 
@@ -138,8 +138,8 @@ def pooled(results, mode):
 
 
 def table(results, modes):
-    columns = [m for m in ["default", "size-shape", "family", "class-relative", "probs-l1", "logits", "features"] if m in modes]
-    names = {"default": "default (size and shape, target lifted)", "size-shape": "size and shape, not lifted (--target-lift off)", "family": "mask families, lifted (--score family)", "class-relative": "probs, class-relative (an earlier default)",
+    columns = [m for m in ["default", "unlifted", "size-shape", "class-relative", "probs-l1", "logits", "features"] if m in modes]
+    names = {"default": "default (mask families, target lifted)", "unlifted": "mask families, not lifted (--target-lift off)", "size-shape": "size and shape, lifted (--score size-shape, the previous default)", "class-relative": "probs, class-relative (an earlier default)",
              "probs-l1": "probs, −L1", "logits": "CD-L (paper)", "features": "CD-F (paper)"}
     lines = ["| scan set | role | " + " | ".join(f"{names[c]} AUROC / AUPRC / TPR@5%" for c in columns)
              + " | default rule: precision / recall | suspected target (true) |",
@@ -167,7 +167,7 @@ def table(results, modes):
                      f"{sum(e['suspected'] == e['target'] for e in all_to_one)} of {len(all_to_one)} all-to-one sets"
                      + "".join(f"; the clean model's scan names {'no class' if e['suspected'] is None else 'class ' + str(e['suspected'])}"
                                for e in clean) + ".")
-    for mode, label in (("size-shape", "Size and shape without the lift"), ("family", "Mask families")):
+    for mode, label in (("unlifted", "Mask families without the lift"), ("size-shape", "Size and shape, lifted")):
         aurocs = [e["rows"][mode]["auroc"] for e in results if "auroc" in e["rows"].get(mode, {})]
         if aurocs:
             lines.append(f"{label} AUROC: ≥ 0.95 on {sum(a >= 0.95 for a in aurocs)} of {len(aurocs)} attack sets, ≥ 0.90 on "

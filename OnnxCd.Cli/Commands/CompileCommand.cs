@@ -40,7 +40,7 @@ internal sealed class CompileOptions : CdHyperParameterOptions, IDeviceOptions
     [Option('k', HelpText = "k for reference, mean-std and mad (default 1), or q for quantile (default 0.05).")]
     public double? K { get; set; }
 
-    [Option("score", HelpText = "With --reference, suspicion from mask size (size-shape, the scan's default, needs a whole scan): class-relative (against the reference's 0.75-quantile L1 of the image's predicted class; default with --mode probs) or l1 (−L1; default with logits and features).")]
+    [Option("score", HelpText = "With --reference, suspicion from mask size (family and size-shape, the scan's, need a whole scan): class-relative (against the reference's 0.75-quantile L1 of the image's predicted class; default with --mode probs) or l1 (−L1; default with logits and features).")]
     public string? Score { get; set; }
 
     [Option("batch-size", Default = 64, HelpText = "With --reference, images per run while the reference is distilled.")]

@@ -59,10 +59,10 @@ internal sealed class ScanOptions : CdCommandOptions, IJudgingOptions
     /// <summary>The help of --target-lift, shared with merge.</summary>
     internal const string TargetLiftHelp = "on (default with --mode probs) or off (default with logits and features): when the scan names a suspected target class, add one standard deviation of the suspicion to its samples' suspicion before flagging (all-to-one poisons all lie in their target class).";
 
-    /// <summary>Probability mode with size-and-shape suspicion: the default chosen on the attack suite (onnx-models/README.md, where it also says where it fails).</summary>
+    /// <summary>Probability mode with mask-family suspicion: the default chosen on the attack suite (onnx-models/README.md, where it also says where it fails).</summary>
     public override string DefaultMode => "probs";
 
-    [Option("score", HelpText = "Suspicion from the masks: family (size-shape, shared within families of like CD-L masks: z(S) plus its family's mean z(S), 3 families per class by k-means), size-shape (default with --mode probs: how small the mask is, z(−ln L1), plus twice how unlike its class's the sample's CD-L mask is shaped; runs CD-L as well, into OUT/logits, as family does), class-relative (ln of the class's 0.75-quantile L1 over the sample's L1) or l1 (−L1, the paper's ranking; default with logits and features).")]
+    [Option("score", HelpText = "Suspicion from the masks: family (default with --mode probs: size-shape shared within families of like CD-L masks, z(S) plus its family's mean z(S), 3 families per class by k-means), size-shape (how small the mask is, z(−ln L1), plus twice how unlike its class's the sample's CD-L mask is shaped; runs CD-L as well, into OUT/logits, as family does), class-relative (ln of the class's 0.75-quantile L1 over the sample's L1) or l1 (−L1, the paper's ranking; default with logits and features).")]
     public string? Score { get; set; }
 
     [Option("target-lift", HelpText = TargetLiftHelp)]

@@ -32,7 +32,7 @@ public static class CompiledFilter
     /// <summary>
     /// The default filter suspicion for masks of <paramref name="mode"/>: <see cref="SuspicionKind.ClassRelative"/>
     /// in probability mode and <see cref="SuspicionKind.MaskSize"/> otherwise. A compiled model judges
-    /// each image alone, so it cannot use the scan's <see cref="SuspicionKind.SizeAndShape"/>, which
+    /// each image alone, so it cannot use the scan's <see cref="SuspicionKind.SizeShapeFamily"/>, which
     /// compares mask shapes across the whole scan.
     /// </summary>
     public static SuspicionKind DefaultSuspicion(CdMode mode) => mode == CdMode.Probs ? SuspicionKind.ClassRelative : SuspicionKind.MaskSize;

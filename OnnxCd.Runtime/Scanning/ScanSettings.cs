@@ -84,9 +84,9 @@ public sealed record ScanSettings
     public bool LiftsTargetFor(CdMode mode) => LiftTarget ?? mode == CdMode.Probs;
 
     /// <summary>
-    /// The default suspicion for masks of <paramref name="mode"/>: <see cref="SuspicionKind.SizeAndShape"/>
+    /// The default suspicion for masks of <paramref name="mode"/>: <see cref="SuspicionKind.SizeShapeFamily"/>
     /// in probability mode (the default scan, chosen on the attack suite and confirmed on retrained
     /// models: onnx-models/README.md) and the paper's <see cref="SuspicionKind.MaskSize"/> for CD-L and CD-F.
     /// </summary>
-    public static SuspicionKind DefaultSuspicion(CdMode mode) => mode == CdMode.Probs ? SuspicionKind.SizeAndShape : SuspicionKind.MaskSize;
+    public static SuspicionKind DefaultSuspicion(CdMode mode) => mode == CdMode.Probs ? SuspicionKind.SizeShapeFamily : SuspicionKind.MaskSize;
 }

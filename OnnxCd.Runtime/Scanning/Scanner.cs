@@ -19,7 +19,7 @@ public static class Scanner
     /// <summary>The subfolder holding the scan of the clean reference set.</summary>
     public const string ReferenceFolder = "reference";
 
-    /// <summary>The subfolder holding the CD-L run whose mask shapes <see cref="SuspicionKind.SizeAndShape"/> needs: a whole CD-L scan of its own.</summary>
+    /// <summary>The subfolder holding the CD-L run whose mask shapes <see cref="SuspicionKind.SizeAndShape"/> and <see cref="SuspicionKind.SizeShapeFamily"/> need: a whole CD-L scan of its own.</summary>
     public const string ShapeFolder = "logits";
 
     private const long MaxChannels = 64;

@@ -184,11 +184,11 @@ public sealed class ScannerTests
         Assert.Equal(8, ScanJournal.ReadRecords(dir.File("out/reference")).Count);
     }
 
-    /// <summary>The settings of <see cref="Dataset"/> in probability mode, whose default suspicion is size and shape.</summary>
+    /// <summary>The settings of <see cref="Dataset"/> in probability mode, whose default suspicion is mask families.</summary>
     private static ScanSettings ProbabilityDataset(TempDirectory dir) => Dataset(dir) with { Cd = new CdOptions { Mode = CdMode.Probs, Steps = 5 } };
 
     [Fact]
-    public void ProbabilityScan_RunsCdLForTheShapes_AsAScanOfItsOwn_AndScoresSizeAndShape()
+    public void ProbabilityScan_RunsCdLForTheShapes_AsAScanOfItsOwn_AndScoresMaskFamilies()
     {
         using var dir = new TempDirectory();
         var settings = ProbabilityDataset(dir);
@@ -196,7 +196,7 @@ public sealed class ScannerTests
         var summary = Scanner.Scan(ShippedSamples.ModelPath, settings, dir.File("out"));
         var cdl = Scanner.Scan(ShippedSamples.ModelPath, Dataset(dir), dir.File("cdl"));
 
-        Assert.Equal(SuspicionKind.SizeAndShape, summary.Suspicion);
+        Assert.Equal(SuspicionKind.SizeShapeFamily, summary.Suspicion);
         Assert.Contains(Scanner.ShapeFolder + "/", summary.Outputs);
         var shapeScan = ScanIdentity.Read(dir.File("out/logits"))!;
         Assert.Equal(CdMode.Logits, shapeScan.Mode);
@@ -207,41 +207,43 @@ public sealed class ScannerTests
         Assert.Equal(cdl.Metrics!.Auroc, JsonNumber(dir.File("out/logits/summary.json"), "summary", "metrics", "auroc"));
 
         var rows = File.ReadAllLines(dir.File("out/scores.csv"));
-        Assert.Equal("index,id,label,predicted,l1,shape,suspicion,flagged,poisoned", rows[0]);
-        var columns = rows.Skip(1).Select(r => r.Split(',')).ToList();
-        var l1 = columns.Select(c => double.Parse(c[4], CultureInfo.InvariantCulture)).ToList();
-        var labels = columns.Select(c => long.Parse(c[2], CultureInfo.InvariantCulture)).ToList();
-        using var masks = new NpyRowReader(dir.File("out/logits/masks-u8.npy"));
-        var shape = MaskShapes.Distances(masks, Enumerable.Range(0, 40).Select(i => (long)i).ToList(), labels);
-        Assert.Equal(shape, columns.Select(c => double.Parse(c[5], CultureInfo.InvariantCulture)));
-        Assert.Equal(Suspicion.Compute(SuspicionKind.SizeAndShape, l1, labels, shape), columns.Select(c => double.Parse(c[6], CultureInfo.InvariantCulture)));
-    }
-
-    [Fact]
-    public void FamilySuspicion_SharesSizeAndShapeWithinCdLMaskFamilies_AndLeavesTheTargetEvidenceAlone()
-    {
-        using var dir = new TempDirectory();
-        var settings = ProbabilityDataset(dir);
-        var bySizeAndShape = Scanner.Scan(ShippedSamples.ModelPath, settings, dir.File("out"));
-
-        var summary = ScanMerger.Merge([dir.File("out")], dir.File("family"), settings with { Suspicion = SuspicionKind.SizeShapeFamily });
-
-        Assert.Equal(SuspicionKind.SizeShapeFamily, summary.Suspicion);
-        var rows = File.ReadAllLines(dir.File("family/scores.csv"));
         Assert.Equal("index,id,label,predicted,l1,shape,family,suspicion,flagged,poisoned", rows[0]);
         var columns = rows.Skip(1).Select(r => r.Split(',')).ToList();
         var l1 = columns.Select(c => double.Parse(c[4], CultureInfo.InvariantCulture)).ToList();
         var labels = columns.Select(c => long.Parse(c[2], CultureInfo.InvariantCulture)).ToList();
-        var shape = columns.Select(c => double.Parse(c[5], CultureInfo.InvariantCulture)).ToList();
         using var masks = new NpyRowReader(dir.File("out/logits/masks-u8.npy"));
-        var families = MaskFamilies.Assign(masks, Enumerable.Range(0, 40).Select(i => (long)i).ToList(), labels, 28, 28);
+        var rowsOfMasks = Enumerable.Range(0, 40).Select(i => (long)i).ToList();
+        var shape = MaskShapes.Distances(masks, rowsOfMasks, labels);
+        Assert.Equal(shape, columns.Select(c => double.Parse(c[5], CultureInfo.InvariantCulture)));
+        var families = MaskFamilies.Assign(masks, rowsOfMasks, labels, 28, 28);
         Assert.Equal(families, columns.Select(c => long.Parse(c[6], CultureInfo.InvariantCulture)));
         // Four classes of ten: every class is split, so the family term is not the class mean.
         Assert.Equal(4 * MaskFamilies.Count, families.Distinct().Count());
+        // No class is named on these 40 images, so nothing is lifted.
+        Assert.Null(summary.TargetLift);
         Assert.Equal(Suspicion.Compute(SuspicionKind.SizeShapeFamily, l1, labels, shape, families), columns.Select(c => double.Parse(c[7], CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public void SizeAndShapeSuspicion_DropsTheFamilies_AndLeavesTheTargetEvidenceAlone()
+    {
+        using var dir = new TempDirectory();
+        var settings = ProbabilityDataset(dir);
+        var byFamilies = Scanner.Scan(ShippedSamples.ModelPath, settings, dir.File("out"));
+
+        var summary = ScanMerger.Merge([dir.File("out")], dir.File("size-shape"), settings with { Suspicion = SuspicionKind.SizeAndShape });
+
+        Assert.Equal(SuspicionKind.SizeAndShape, summary.Suspicion);
+        var rows = File.ReadAllLines(dir.File("size-shape/scores.csv"));
+        Assert.Equal("index,id,label,predicted,l1,shape,suspicion,flagged,poisoned", rows[0]);
+        var columns = rows.Skip(1).Select(r => r.Split(',')).ToList();
+        var l1 = columns.Select(c => double.Parse(c[4], CultureInfo.InvariantCulture)).ToList();
+        var labels = columns.Select(c => long.Parse(c[2], CultureInfo.InvariantCulture)).ToList();
+        var shape = columns.Select(c => double.Parse(c[5], CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(Suspicion.Compute(SuspicionKind.SizeAndShape, l1, labels, shape), columns.Select(c => double.Parse(c[6], CultureInfo.InvariantCulture)));
         // The target rule weighs each sample's own size-and-shape suspicion, whatever ranks the samples.
-        Assert.Equal(bySizeAndShape.Classes.Select(c => c.Standouts[TargetEvidence.Suspicion]), summary.Classes.Select(c => c.Standouts[TargetEvidence.Suspicion]));
-        Assert.Equal(bySizeAndShape.Classes.Select(c => c.Standouts[TargetEvidence.MaskShape]), summary.Classes.Select(c => c.Standouts[TargetEvidence.MaskShape]));
+        Assert.Equal(byFamilies.Classes.Select(c => c.Standouts[TargetEvidence.Suspicion]), summary.Classes.Select(c => c.Standouts[TargetEvidence.Suspicion]));
+        Assert.Equal(byFamilies.Classes.Select(c => c.Standouts[TargetEvidence.MaskShape]), summary.Classes.Select(c => c.Standouts[TargetEvidence.MaskShape]));
     }
 
     [Fact]
@@ -284,7 +286,7 @@ public sealed class ScannerTests
 
         var merged = ScanMerger.Merge(shards, dir.File("merged"), settings);
 
-        Assert.Equal(SuspicionKind.SizeAndShape, merged.Suspicion);
+        Assert.Equal(SuspicionKind.SizeShapeFamily, merged.Suspicion);
         foreach (var file in s_deterministicShapeOutputs)
         {
             Assert.Equal(File.ReadAllBytes(dir.File($"whole/{file}")), File.ReadAllBytes(dir.File($"merged/{file}")));
@@ -292,7 +294,7 @@ public sealed class ScannerTests
     }
 
     [Fact]
-    public void SizeAndShape_OnAScanWithoutItsCdLRun_SaysHowToGetIt()
+    public void DefaultSuspicion_OnAScanWithoutItsCdLRun_SaysHowToGetIt()
     {
         using var dir = new TempDirectory();
         var settings = ProbabilityDataset(dir);
@@ -309,7 +311,7 @@ public sealed class ScannerTests
     }
 
     [Fact]
-    public void ReferenceRule_WithSizeAndShape_RunsCdLOnTheReferenceToo()
+    public void ReferenceRule_WithMaskFamilies_RunsCdLOnTheReferenceToo()
     {
         using var dir = new TempDirectory();
         var settings = ProbabilityDataset(dir);
@@ -318,7 +320,7 @@ public sealed class ScannerTests
 
         var summary = Scanner.Scan(ShippedSamples.ModelPath, settings with { Reference = dir.File("clean.npy"), Threshold = ThresholdRule.Parse("reference", 0.5) }, dir.File("out"));
 
-        Assert.Equal(SuspicionKind.SizeAndShape, summary.Suspicion);
+        Assert.Equal(SuspicionKind.SizeShapeFamily, summary.Suspicion);
         Assert.Contains("of 8 clean reference suspicion scores", summary.Threshold.Rule, StringComparison.Ordinal);
         Assert.Equal(8, ScanJournal.ReadRecords(dir.File("out/reference/logits")).Count);
     }
