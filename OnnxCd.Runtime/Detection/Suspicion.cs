@@ -15,6 +15,9 @@ public static class Suspicion
     /// </summary>
     public const double SmallestL1 = 1e-6;
 
+    /// <summary>The suspicion kinds that <see cref="NeedsShape"/> holds for, as messages name them.</summary>
+    public const string ShapeKindsNamed = "mask-family and size-and-shape suspicion";
+
     /// <summary>Whether <paramref name="kind"/> needs each sample's CD-L mask shape (<see cref="MaskShapes"/>) besides its L1.</summary>
     public static bool NeedsShape(SuspicionKind kind) => kind is SuspicionKind.SizeAndShape or SuspicionKind.SizeShapeFamily;
 

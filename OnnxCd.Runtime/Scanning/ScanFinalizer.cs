@@ -193,7 +193,7 @@ public static class ScanFinalizer
         var folder = samples.Folder;
         var shapeFolder = Path.Combine(folder, Scanner.ShapeFolder);
         var identity = ScanIdentity.Read(shapeFolder)
-            ?? throw new DataException(Setting.Message($"'{folder}' has no CD-L run of the mask shapes that mask-family and size-and-shape suspicion need (no {Path.Combine(shapeFolder, "scan.json")}): scan again with {Setting.Resume} to run it, or choose a suspicion from mask size alone ({Setting.Suspicion})."));
+            ?? throw new DataException(Setting.Message($"'{folder}' has no CD-L run of the mask shapes that {Suspicion.ShapeKindsNamed} need (no {Path.Combine(shapeFolder, "scan.json")}): scan again with {Setting.Resume} to run it, or choose a suspicion from mask size alone ({Setting.Suspicion})."));
         var scored = new HashSet<long>(ScoredSamples.Read(shapeFolder, identity.SliceStart, identity.SliceEnd).Indices);
         var missing = samples.Indices.Where(i => !scored.Contains(i)).Take(5).ToList();
         if (missing.Count > 0)

@@ -74,7 +74,7 @@ public static class ScanMerger
         var shapes = shards.Select(s => Path.Combine(s, Scanner.ShapeFolder)).ToList();
         if (shapes.FirstOrDefault(s => ScanIdentity.Read(s) is null) is { } missing)
         {
-            throw new DataException(Setting.Message($"'{missing}' holds no CD-L run of the mask shapes, which mask-family and size-and-shape suspicion need: finish that shard's scan with {Setting.Resume}, or choose a suspicion from mask size alone ({Setting.Suspicion})."));
+            throw new DataException(Setting.Message($"'{missing}' holds no CD-L run of the mask shapes, which {Suspicion.ShapeKindsNamed} need: finish that shard's scan with {Setting.Resume}, or choose a suspicion from mask size alone ({Setting.Suspicion})."));
         }
 
         Merge(shapes, Path.Combine(folder, Scanner.ShapeFolder), Scanner.ShapeSettings(settings));
