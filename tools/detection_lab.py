@@ -208,14 +208,19 @@ def main():
     with open(os.path.join(args.work, "lab.json"), "w") as f:
         json.dump(results, f, indent=2)
     if args.write_readme:
-        path = os.path.join(MODELS, "README.md")
-        readme = open(path).read()
-        begin, end = (f"<!-- {args.table or MARKERS[args.confirm]}:{edge} -->" for edge in ("begin", "end"))
-        if begin not in readme or end not in readme:
-            sys.exit(f"{path} has no {begin} … {end} markers to write the table between")
-        start, stop = readme.index(begin) + len(begin), readme.index(end)
-        open(path, "w").write(readme[:start] + "\n" + text + "\n" + readme[stop:])
-        print(f"wrote the table into {path}")
+        write_readme_table(args.table or MARKERS[args.confirm], text)
+
+
+def write_readme_table(markers, text):
+    """Replace what stands between the `<!-- markers:begin -->` and `<!-- markers:end -->` lines of onnx-models/README.md."""
+    path = os.path.join(MODELS, "README.md")
+    readme = open(path).read()
+    begin, end = (f"<!-- {markers}:{edge} -->" for edge in ("begin", "end"))
+    if begin not in readme or end not in readme:
+        sys.exit(f"{path} has no {begin} … {end} markers to write the table between")
+    start, stop = readme.index(begin) + len(begin), readme.index(end)
+    open(path, "w").write(readme[:start] + "\n" + text + "\n" + readme[stop:])
+    print(f"wrote the table into {path}")
 
 
 if __name__ == "__main__":

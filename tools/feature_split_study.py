@@ -37,7 +37,7 @@ from sklearn.metrics import roc_auc_score, silhouette_score
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from detection_lab import MODELS, scan_sets  # noqa: E402
+from detection_lab import MODELS, scan_sets, write_readme_table  # noqa: E402
 from train_backdoor import MobileCnn  # noqa: E402
 from train_fmnist_cnn import SmallCnn  # noqa: E402
 
@@ -127,9 +127,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--models", default=MODELS, help="the models folder (manifest.json, pytorch/, scansets/)")
     parser.add_argument("--work", required=True, help="detection_lab.py's --work folder, with default and unlifted scans")
-    parser.add_argument("--table", help="the README markers to write between")
+    parser.add_argument("--table", help="the README markers to write between (feature-split-seedN); needed with --write-readme")
     parser.add_argument("--write-readme", action="store_true")
     args = parser.parse_args()
+    if args.write_readme and not args.table:
+        parser.error("--write-readme needs --table, the name of the README markers to write between")
     lines = ["| scan set | median split silhouette | largest (class, robust z) | regime | default AUROC | feature split AUROC | default target (true) | feature split target (true) |",
              "|---|---|---|---|---|---|---|---|"]
     before, after, right_before, right_after, attacks = [], [], 0, 0, 0
@@ -150,14 +152,7 @@ def main():
     text = "\n".join(lines)
     print(text)
     if args.write_readme:
-        path = os.path.join(MODELS, "README.md")
-        readme = open(path).read()
-        begin, end = (f"<!-- {args.table}:{edge} -->" for edge in ("begin", "end"))
-        if begin not in readme or end not in readme:
-            sys.exit(f"{path} has no {begin} … {end} markers to write the table between")
-        start, stop = readme.index(begin) + len(begin), readme.index(end)
-        open(path, "w").write(readme[:start] + "\n" + text + "\n" + readme[stop:])
-        print(f"wrote the table into {path}")
+        write_readme_table(args.table, text)
 
 
 if __name__ == "__main__":
