@@ -137,6 +137,12 @@ def pooled(results, mode):
     return f"{tp / max(1, tp + fp):.3f} / {tp / max(1, tp + fn):.3f}"
 
 
+def target_mark(suspected, truth):
+    """A suspected target class against the true one (None: no class), as the tables show it: `0 (0) ✓`, `none (0) ✗`."""
+    named = lambda c: "none" if c is None else c
+    return f"{named(suspected)} ({named(truth)}) {'✓' if suspected == truth else '✗'}"
+
+
 def table(results, modes):
     columns = [m for m in ["default", "unlifted", "size-shape", "class-relative", "probs-l1", "logits", "features"] if m in modes]
     names = {"default": "default (mask families, target lifted)", "unlifted": "mask families, not lifted (--target-lift off)", "size-shape": "size and shape, lifted (--score size-shape, the previous default)", "class-relative": "probs, class-relative (an earlier default)",
@@ -153,10 +159,7 @@ def table(results, modes):
             lines.append(f"| {e['set']} | {e['role']} | " + " | ".join(cells) + " | — | — |")
             continue
         rule = f"{e['precision']:.2f} / {e['recall']:.2f}" if "precision" in e else f"{e['flagged']} flagged, no poison"
-        truth = "none" if e["target"] is None else e["target"]
-        suspected = "none" if e["suspected"] is None else e["suspected"]
-        mark = " ✓" if suspected == truth else " ✗"
-        lines.append(f"| {e['set']} | {e['role']} | " + " | ".join(cells) + f" | {rule} | {suspected} ({truth}){mark} |")
+        lines.append(f"| {e['set']} | {e['role']} | " + " | ".join(cells) + f" | {rule} | {target_mark(e['suspected'], e['target'])} |")
     held = [e["rows"]["default"]["auroc"] for e in results if "auroc" in e["rows"].get("default", {})]
     all_to_one = [e for e in results if e["target"] is not None and "flagged" in e]
     clean = [e for e in results if e["set"] == "clean" and "flagged" in e]

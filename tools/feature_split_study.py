@@ -37,8 +37,8 @@ from sklearn.metrics import roc_auc_score, silhouette_score
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from detection_lab import MODELS, scan_sets, write_readme_table  # noqa: E402
-from train_backdoor import MobileCnn  # noqa: E402
+from detection_lab import MODELS, scan_sets, target_mark, write_readme_table  # noqa: E402
+from train_backdoor import ATTACKS, MobileCnn  # noqa: E402
 from train_fmnist_cnn import SmallCnn  # noqa: E402
 
 COMPONENTS = 10
@@ -52,7 +52,7 @@ def features(models, name):
     weights = os.path.join(models, "pytorch", onnx_name + ".pt")
     if not os.path.exists(weights):  # retrained seeds scan their new clean images with the shipped clean model
         weights = os.path.join(MODELS, "pytorch", onnx_name + ".pt")
-    net = MobileCnn() if name.startswith("mobile") else SmallCnn()
+    net = MobileCnn() if name in ATTACKS and ATTACKS[name].architecture == "mobile" else SmallCnn()
     net.load_state_dict(torch.load(weights))
     net.eval()
     images = np.load(os.path.join(models, "scansets", f"{name}-images.npy"))
@@ -114,10 +114,6 @@ def auroc(truth, score):
     return roc_auc_score(truth, score) if truth is not None and 0 < truth.sum() < len(truth) else None
 
 
-def mark(named, true):
-    return f"{'none' if named is None else named} ({'none' if true is None else true}) {'✓' if named == true else '✗'}"
-
-
 def summary_line(what, values):
     a = np.array(values)
     return f"{what}: mean {a.mean():.3f}, lowest {a.min():.3f}, ≥ 0.95 on {(a >= 0.95).sum()} of {len(a)}, ≥ 0.90 on {(a >= 0.90).sum()}"
@@ -134,21 +130,21 @@ def main():
         parser.error("--write-readme needs --table, the name of the README markers to write between")
     lines = ["| scan set | median split silhouette | largest (class, robust z) | regime | default AUROC | feature split AUROC | default target (true) | feature split target (true) |",
              "|---|---|---|---|---|---|---|---|"]
-    before, after, right_before, right_after, attacks = [], [], 0, 0, 0
-    for name, _, true in scan_sets(args.models):
+    sets = scan_sets(args.models)
+    before, after, right_before, right_after = [], [], 0, 0
+    fmt = lambda a: "—" if a is None else f"{a:.3f}"
+    for name, _, true in sets:
         j = judge(args.work, args.models, name)
         a0, a1 = auroc(j["truth"], j["default"]), auroc(j["truth"], j["rule"])
         if a0 is not None:
             before.append(a0)
             after.append(a1)
-        attacks += 1
         right_before += j["named"] == true
         right_after += j["target"] == true
-        fmt = lambda a: "—" if a is None else f"{a:.3f}"
         lines.append(f"| {name} | {j['median']:.2f} | {j['top']}, {j['z']:+.1f} | {j['regime']} | {fmt(a0)} | {fmt(a1)} | "
-                     f"{mark(j['named'], true)} | {mark(j['target'], true)} |")
+                     f"{target_mark(j['named'], true)} | {target_mark(j['target'], true)} |")
     lines += ["", summary_line("Default AUROC", before) + ".", summary_line("Feature split AUROC", after) + ".",
-              f"Target right (none on all-to-all and the clean model): default {right_before} of {attacks}, feature split {right_after} of {attacks}."]
+              f"Target right (none on all-to-all and the clean model): default {right_before} of {len(sets)}, feature split {right_after} of {len(sets)}."]
     text = "\n".join(lines)
     print(text)
     if args.write_readme:
