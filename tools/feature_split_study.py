@@ -18,10 +18,22 @@ split's silhouette s_c. Then, for the scan:
                        samples' suspicion is lifted by sd(U), as the default's lift does.
   otherwise            the default, unchanged.
 
+With --reference N, a second rule also uses a trusted clean reference set: N images of each class drawn
+from the Fashion-MNIST test set (never trained on; numpy RandomState(0), one permutation per class). Each
+class's reference images are standardised and projected as the class's scanned samples were, and go to
+the nearer of its two cluster centres. A cluster the reference avoids holds samples unlike clean ones:
+  avoidance r_c   the smaller of the two ratios (reference share in cluster k)/(scan share in cluster k)
+  excess e_c      how many scanned samples that avoided cluster holds beyond the reference's share of it
+Then:
+  every class splits   as above (no target; U/sd(U) + m/sd(m)).
+  otherwise            the avoided classes are those with r_c < AVOID (0.4); the one with the largest e_c is
+                       named (none when no class is avoided, whatever the default named), and its samples'
+                       unlifted suspicion U is lifted by sd(U).
+
 Writes a markdown table (AUROC of the default and of the rule per set, the target each names) and, with
 --write-readme, puts it between the `--table` markers of onnx-models/README.md.
 
-Usage: /usr/bin/python3 tools/feature_split_study.py --models DIR --work LABDIR [--table NAME --write-readme]
+Usage: /usr/bin/python3 tools/feature_split_study.py --models DIR --work LABDIR [--reference N] [--table NAME --write-readme]
 """
 import argparse
 import csv
@@ -38,16 +50,17 @@ from sklearn.metrics import roc_auc_score, silhouette_score
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from detection_lab import MODELS, scan_sets, target_mark, write_readme_table  # noqa: E402
-from train_backdoor import ATTACKS, MobileCnn  # noqa: E402
+from train_backdoor import ATTACKS, MobileCnn, load  # noqa: E402
 from train_fmnist_cnn import SmallCnn  # noqa: E402
 
 COMPONENTS = 10
 EVERY = 0.35
 Z = 3.0
+AVOID = 0.4
 
 
-def features(models, name):
-    """Penultimate features [n, d] of a scan set's images under the PyTorch weights of its model."""
+def features(models, name, images=None):
+    """Penultimate features [n, d] of a scan set's images (or of `images`, uint8 [n, 28, 28]) under the PyTorch weights of its model."""
     onnx_name = "fmnist-cnn-clean" if name == "clean" else f"fmnist-{name}"
     weights = os.path.join(models, "pytorch", onnx_name + ".pt")
     if not os.path.exists(weights):  # retrained seeds scan their new clean images with the shipped clean model
@@ -55,7 +68,8 @@ def features(models, name):
     net = MobileCnn() if name in ATTACKS and ATTACKS[name].architecture == "mobile" else SmallCnn()
     net.load_state_dict(torch.load(weights))
     net.eval()
-    images = np.load(os.path.join(models, "scansets", f"{name}-images.npy"))
+    if images is None:
+        images = np.load(os.path.join(models, "scansets", f"{name}-images.npy"))
     x = torch.tensor(images, dtype=torch.float32)[:, None] / 255
     with torch.no_grad():
         return torch.flatten(net.pool(net.features(x)), 1).numpy().astype(np.float64)
@@ -80,13 +94,40 @@ def class_splits(feats, labels):
     return silhouette, margin
 
 
+def reference_set(per_class):
+    """Images (uint8) and labels of `per_class` test images of each class: the trusted clean reference."""
+    x, y = load("t10k")
+    y = y.numpy()
+    draw = np.random.RandomState(0)
+    idx = np.concatenate([draw.permutation(np.where(y == c)[0])[:per_class] for c in range(10)])
+    return (x[idx, 0].numpy() * 255).round().astype(np.uint8), y[idx]
+
+
+def avoidance(feats, labels, ref_feats, ref_labels):
+    """Per class: the avoidance r_c and excess e_c of its 2-means split against the clean reference."""
+    ratio, excess = {}, {}
+    for c in np.unique(labels):
+        x = feats[labels == c]
+        mean, std = x.mean(0), x.std(0) + 1e-8
+        pca = PCA(min(COMPONENTS, x.shape[1], len(x)), random_state=0).fit((x - mean) / std)
+        km = KMeans(2, n_init=10, random_state=0).fit(pca.transform((x - mean) / std))
+        ref = ref_feats[ref_labels == c]
+        scan_share = np.bincount(km.labels_, minlength=2) / len(x)
+        ref_share = np.bincount(km.predict(pca.transform((ref - mean) / std)), minlength=2) / max(len(ref), 1)
+        k = int(np.argmin(ref_share / scan_share))
+        ratio[int(c)] = ref_share[k] / scan_share[k]
+        excess[int(c)] = len(x) * (scan_share[k] - ref_share[k])
+    return ratio, excess
+
+
 def rows(path):
     with open(path) as f:
         return list(csv.DictReader(f))
 
 
-def judge(work, models, name):
-    """The default's and the rule's suspicion, targets and the split statistics of one scan set."""
+def judge(work, models, name, reference=None):
+    """The default's and the rule's suspicion, targets and the split statistics of one scan set; with the
+    reference rule's suspicion and target when a reference set (images, labels) is given."""
     default_rows = rows(os.path.join(work, name, "default", "scores.csv"))
     unlifted = np.array([float(r["suspicion"]) for r in rows(os.path.join(work, name, "unlifted", "scores.csv"))])
     default = np.array([float(r["suspicion"]) for r in default_rows])
@@ -94,7 +135,8 @@ def judge(work, models, name):
     truth = np.array([int(r["poisoned"]) for r in default_rows]) if "poisoned" in default_rows[0] else None
     summary = json.load(open(os.path.join(work, name, "default", "summary.json")))["summary"]
     named = (summary.get("suspectedTarget") or {}).get("class", {}).get("class")
-    silhouette, margin = class_splits(features(models, name), labels)
+    feats = features(models, name)
+    silhouette, margin = class_splits(feats, labels)
     s = np.array(list(silhouette.values()))
     median = np.median(s)
     mad = 1.4826 * np.median(np.abs(s - median))
@@ -106,8 +148,19 @@ def judge(work, models, name):
         rule, target, regime = unlifted + unlifted.std(ddof=1) * (labels == top), top, "one class splits"
     else:
         rule, target, regime = default, named, "default"
-    return dict(default=default, rule=rule, truth=truth, named=named, target=target, regime=regime,
-                median=median, top=top, z=z)
+    result = dict(default=default, rule=rule, truth=truth, named=named, target=target, regime=regime,
+                  median=median, top=top, z=z)
+    if reference is not None:
+        if median >= EVERY:
+            result.update(reference_rule=rule, reference_target=None, avoided="every class splits")
+        else:
+            ratio, excess = avoidance(feats, labels, features(models, name, reference[0]), reference[1])
+            avoided = [c for c in ratio if ratio[c] < AVOID]
+            named_by_reference = max(avoided, key=lambda c: excess[c]) if avoided else None
+            lifted = unlifted + unlifted.std(ddof=1) * (labels == named_by_reference) if avoided else unlifted
+            result.update(reference_rule=lifted, reference_target=named_by_reference,
+                          avoided=", ".join(f"{c} ({ratio[c]:.2f}, {excess[c]:.0f})" for c in sorted(avoided, key=lambda c: -excess[c])) or "none")
+    return result
 
 
 def auroc(truth, score):
@@ -123,28 +176,38 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--models", default=MODELS, help="the models folder (manifest.json, pytorch/, scansets/)")
     parser.add_argument("--work", required=True, help="detection_lab.py's --work folder, with default and unlifted scans")
+    parser.add_argument("--reference", type=int, metavar="N", help="also judge by the reference rule, with N clean test images of each class")
     parser.add_argument("--table", help="the README markers to write between (feature-split-seedN); needed with --write-readme")
     parser.add_argument("--write-readme", action="store_true")
     args = parser.parse_args()
     if args.write_readme and not args.table:
         parser.error("--write-readme needs --table, the name of the README markers to write between")
-    lines = ["| scan set | median split silhouette | largest (class, robust z) | regime | default AUROC | feature split AUROC | default target (true) | feature split target (true) |",
-             "|---|---|---|---|---|---|---|---|"]
+    reference = reference_set(args.reference) if args.reference else None
+    with_reference = " | avoided classes (class, r, e) | reference rule AUROC | reference rule target (true)" if reference else ""
+    lines = ["| scan set | median split silhouette | largest (class, robust z) | regime | default AUROC | feature split AUROC | default target (true) | feature split target (true)" + with_reference + " |",
+             "|---|---|---|---|---|---|---|---|" + ("---|---|---|" if reference else "")]
     sets = scan_sets(args.models)
-    before, after, right_before, right_after = [], [], 0, 0
+    aurocs = {"default": [], "rule": [], "reference_rule": []}
+    right = {"named": 0, "target": 0, "reference_target": 0}
     fmt = lambda a: "—" if a is None else f"{a:.3f}"
     for name, _, true in sets:
-        j = judge(args.work, args.models, name)
-        a0, a1 = auroc(j["truth"], j["default"]), auroc(j["truth"], j["rule"])
-        if a0 is not None:
-            before.append(a0)
-            after.append(a1)
-        right_before += j["named"] == true
-        right_after += j["target"] == true
-        lines.append(f"| {name} | {j['median']:.2f} | {j['top']}, {j['z']:+.1f} | {j['regime']} | {fmt(a0)} | {fmt(a1)} | "
-                     f"{target_mark(j['named'], true)} | {target_mark(j['target'], true)} |")
-    lines += ["", summary_line("Default AUROC", before) + ".", summary_line("Feature split AUROC", after) + ".",
-              f"Target right (none on all-to-all and the clean model): default {right_before} of {len(sets)}, feature split {right_after} of {len(sets)}."]
+        j = judge(args.work, args.models, name, reference)
+        scored = {k: auroc(j["truth"], j[k]) for k in aurocs if k in j}
+        if scored["default"] is not None:
+            for k, a in scored.items():
+                aurocs[k].append(a)
+        for k in right:
+            right[k] += k in j and j[k] == true
+        line = (f"| {name} | {j['median']:.2f} | {j['top']}, {j['z']:+.1f} | {j['regime']} | {fmt(scored['default'])} | {fmt(scored['rule'])} | "
+                f"{target_mark(j['named'], true)} | {target_mark(j['target'], true)} |")
+        if reference:
+            line += f" {j['avoided']} | {fmt(scored['reference_rule'])} | {target_mark(j['reference_target'], true)} |"
+        lines.append(line)
+    lines += ["", summary_line("Default AUROC", aurocs["default"]) + ".", summary_line("Feature split AUROC", aurocs["rule"]) + "."]
+    if reference:
+        lines.append(summary_line(f"Reference rule AUROC ({args.reference} clean images a class)", aurocs["reference_rule"]) + ".")
+    lines.append(f"Target right (none on all-to-all and the clean model): default {right['named']} of {len(sets)}, feature split {right['target']} of {len(sets)}"
+                 + (f", reference rule {right['reference_target']} of {len(sets)}." if reference else "."))
     text = "\n".join(lines)
     print(text)
     if args.write_readme:
