@@ -1,6 +1,3 @@
-using Microsoft.ML;
-using Microsoft.ML.Data;
-using Microsoft.ML.Trainers;
 using OnnxCd.Runtime.Data;
 
 namespace OnnxCd.Runtime.Detection;
@@ -50,7 +47,8 @@ public static class MaskFamilies
                 masks.ReadRows(rows[i], 1, bytes);
                 return UnitDownsampled(bytes, height, width);
             }).ToList();
-            var labels = Cluster(points);
+            // Fewer distinct masks than families: the class is one family.
+            var labels = KMeansClustering.Cluster(points, Count);
             var first = members.Key * Count;
             var k = 0;
             foreach (var i in members)
@@ -98,49 +96,5 @@ public static class MaskFamilies
         var means = sums.Select((s, c) => s / counts[c]).ToArray();
         var norm = Math.Sqrt(means.Sum(v => v * v));
         return means.Select(v => norm > 0 ? (float)(v / norm) : 0f).ToArray();
-    }
-
-    /// <summary>k-means (k-means++ starts, one thread, a fixed seed: the same families every run) of one class's masks; 0-based family per point.</summary>
-    private static int[] Cluster(List<float[]> points)
-    {
-        var distinct = new List<float[]>(Count);
-        foreach (var point in points.TakeWhile(_ => distinct.Count < Count))
-        {
-            if (!distinct.Exists(d => d.AsSpan().SequenceEqual(point)))
-            {
-                distinct.Add(point);
-            }
-        }
-
-        if (distinct.Count < Count)
-        {
-            // Fewer distinct masks than families: the class is one family.
-            return new int[points.Count];
-        }
-
-        var ml = new MLContext(seed: 0);
-        var schema = SchemaDefinition.Create(typeof(Point));
-        schema[nameof(Point.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, points[0].Length);
-        var data = ml.Data.LoadFromEnumerable(points.Select(p => new Point { Features = p }), schema);
-        var trainer = ml.Clustering.Trainers.KMeans(new KMeansTrainer.Options
-        {
-            FeatureColumnName = nameof(Point.Features),
-            NumberOfClusters = Count,
-            InitializationAlgorithm = KMeansTrainer.InitializationAlgorithm.KMeansPlusPlus,
-            NumberOfThreads = 1,
-        });
-        var assigned = ml.Data.CreateEnumerable<Assignment>(trainer.Fit(data).Transform(data), reuseRowObject: false);
-        // ML.NET numbers clusters from 1.
-        return assigned.Select(a => (int)a.PredictedLabel - 1).ToArray();
-    }
-
-    private sealed class Point
-    {
-        public float[] Features { get; set; } = [];
-    }
-
-    private sealed class Assignment
-    {
-        public uint PredictedLabel { get; set; }
     }
 }

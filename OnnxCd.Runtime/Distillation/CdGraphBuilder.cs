@@ -51,6 +51,34 @@ public static class CdGraphBuilder
     /// <exception cref="ArgumentException">The options do not fit the model (for example a normalisation with another channel count).</exception>
     public static CdGraphs Build(OnnxModel model, TensorShapes shapes, CdOptions options, ProviderTarget target = ProviderTarget.Any)
     {
+        var (context, logits) = Prepare(model, shapes, options);
+        var (names, matched) = (context.Names, context.Matched);
+        var reference = BuildReference(context, logits);
+        var (objective, total, objectiveShapes) = BuildObjective(context);
+        var gradient = GradientBuilder.Build(objective, GradientRequest.OfLoss(total, names.Theta) with { Target = target }, objectiveShapes);
+        var step = AppendAdam(context, gradient, objectiveShapes[names.Theta]);
+        var predictions = logits is null ? null : options.Mode == CdMode.Features ? names.Logits : names.Target;
+        return new CdGraphs(reference, objective, objectiveShapes, step, names, matched, context.ImageInfo.Shape, context.TargetInfo.Shape, predictions, gradient.Opset, gradient.BackwardNodeCount);
+    }
+
+    /// <summary>
+    /// The reference graph alone: images in [0,1] → the model's normalisation → the model → the tensor the
+    /// options match (<see cref="CdNames.Target"/>). One forward pass, nothing differentiated; with
+    /// <see cref="CdMode.Features"/> it gives the model's feature map.
+    /// </summary>
+    /// <param name="model">The classifier.</param>
+    /// <param name="shapes">The model's shapes at the image size (<see cref="ModelShapes"/>).</param>
+    /// <param name="options">CD hyper-parameters: the mode, the matched tensor and the normalisation.</param>
+    /// <exception cref="ModelException">The model cannot be used, or the matched tensor is missing.</exception>
+    public static (OnnxModel Graph, CdNames Names) BuildForward(OnnxModel model, TensorShapes shapes, CdOptions options)
+    {
+        var (context, _) = Prepare(model, shapes, options);
+        return (BuildReference(context, null), context.Names);
+    }
+
+    /// <summary>Checks the model against the options and picks the matched tensor, the CD names and, where there are some, the logits for predicted labels.</summary>
+    private static (Context Context, string? Logits) Prepare(OnnxModel model, TensorShapes shapes, CdOptions options)
+    {
         ArgumentNullException.ThrowIfNull(shapes);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -62,16 +90,9 @@ public static class CdGraphBuilder
 
         var matched = MatchedTensor(signature, options, shapes);
         CheckFollowsBatch(model, matched, shapes[matched].Shape, imageShape);
-        var names = PickNames(model);
-        var context = new Context(model, options, input, matched, shapes, names);
-
+        var context = new Context(model, options, input, matched, shapes, PickNames(model));
         var logits = options.Mode == CdMode.Features ? LogitsOutput(model, options, shapes) : shapes[matched].Shape.Rank == 2 ? matched : null;
-        var reference = BuildReference(context, logits);
-        var (objective, total, objectiveShapes) = BuildObjective(context);
-        var gradient = GradientBuilder.Build(objective, GradientRequest.OfLoss(total, names.Theta) with { Target = target }, objectiveShapes);
-        var step = AppendAdam(context, gradient, objectiveShapes[names.Theta]);
-        var predictions = logits is null ? null : options.Mode == CdMode.Features ? names.Logits : names.Target;
-        return new CdGraphs(reference, objective, objectiveShapes, step, names, matched, context.ImageInfo.Shape, context.TargetInfo.Shape, predictions, gradient.Opset, gradient.BackwardNodeCount);
+        return (context, logits);
     }
 
     /// <summary>Refuses a matched tensor without one row per image: its first axis must be the images' batch axis.</summary>
