@@ -25,6 +25,7 @@ internal static class SettingFlags
         [Setting.Threshold] = "--threshold",
         [Setting.ThresholdParameter] = "--k",
         [Setting.Reference] = "--reference",
+        [Setting.FeatureSplit] = "--feature-split",
         [Setting.TruthKind] = "--truth-kind",
         [Setting.Labels] = "--labels",
         [Setting.Format] = "--format",

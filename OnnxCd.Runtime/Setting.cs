@@ -65,6 +65,9 @@ public sealed record Setting(string Name)
     /// <summary>The clean reference set of the reference rule.</summary>
     public static readonly Setting Reference = new("ScanSettings.Reference");
 
+    /// <summary>Whether the scan splits each class's penultimate features.</summary>
+    public static readonly Setting FeatureSplit = new("ScanSettings.FeatureSplit");
+
     /// <summary>How the truth file is read.</summary>
     public static readonly Setting TruthKind = new("ScanSettings.TruthKind");
 

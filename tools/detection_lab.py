@@ -3,9 +3,12 @@
 
 For each scan set named in the models folder's manifest.json (and the clean scan set, scanned with the
 clean model), runs `onnxcd scan` and reads its rows:
-  default         no --mode: what a user gets (probability mode, mask-family suspicion, the suspected
-                  target class lifted; the scan also runs CD-L for the mask shapes, as a CD-L scan of its own
-                  in default/logits)
+  default         no --mode: what a user gets (probability mode, mask-family suspicion, each class's
+                  penultimate features split, the suspected target class lifted; the scan also runs CD-L for
+                  the mask shapes, as a CD-L scan of its own in default/logits)
+  reference       the default scan judged again with the shipped clean reference set (`--reference`, 100 test
+                  images of each class; onnx-models/scansets/reference-*.npy): a CD run of the reference only
+  no-split        `onnxcd merge DEFAULT --feature-split off`: the default without the feature split, no CD run
   unlifted        `onnxcd merge DEFAULT --target-lift off`: the default's ranking without the target lift
   size-shape      `onnxcd merge DEFAULT --score size-shape`: size and shape without the families (lifted), the
                   previous default, no CD run
@@ -46,7 +49,7 @@ ROOT = os.path.join(HERE, "..")
 MODELS = os.path.join(ROOT, "onnx-models")
 FIRST = ["badnets", "blend", "sig", "wanet", "trojan"]
 MARKERS = {False: "detection-lab", True: "detection-lab-confirm"}
-JUDGED = {"unlifted": ["--target-lift", "off"], "size-shape": ["--score", "size-shape"],
+JUDGED = {"unlifted": ["--target-lift", "off"], "size-shape": ["--score", "size-shape"], "no-split": ["--feature-split", "off"],
           "class-relative": ["--score", "class-relative", "--target-lift", "off"], "probs-l1": ["--score", "l1", "--target-lift", "off"]}
 
 
@@ -92,6 +95,13 @@ def run_scan(cli, models, name, model, mode, work, fresh, rejudge=False):
     if os.path.exists(out):
         subprocess.run(["rm", "-rf", out], check=True)
     print(f"{name} {mode}: scanning", flush=True)
+    if mode == "reference":
+        default = run_scan(cli, models, name, model, "default", work, False)
+        subprocess.run(["cp", "-r", default, out], check=True)
+        subprocess.run(["rm", "-rf", os.path.join(out, "reference")], check=True)
+        reference = os.path.join(MODELS, "scansets", "reference")
+        onnxcd(cli, scan_command(model, prefix, out) + ["--resume", "--reference", f"{reference}-images.npy", "--reference-labels", f"{reference}-labels.npy"], f"{name} (with the clean reference)")
+        return out
     if mode in JUDGED:
         default = run_scan(cli, models, name, model, "default", work, False)
         onnxcd(cli, ["merge", default, "--out", out, *JUDGED[mode], "--truth", f"{prefix}-poison.npy"], name)
@@ -105,6 +115,15 @@ def seconds(summary, key="runs"):
     return sum(r["seconds"] for r in summary.get(key, []) if r["scanned"] > 0)
 
 
+def named_target(summary):
+    """The class a scan's summary names as the target (None for none): its targetClass, or, in scans judged
+    before the feature split, its suspected target."""
+    if "targetClass" in summary:
+        return summary["targetClass"]
+    suspected = summary.get("suspectedTarget")
+    return None if suspected is None else suspected["class"]["class"]
+
+
 def measure(sets, modes, models, work, cli, fresh, confirm, rejudge):
     results = []
     for name, model, target in sets:
@@ -116,11 +135,12 @@ def measure(sets, modes, models, work, cli, fresh, confirm, rejudge):
             row = {} if metrics is None else {"auroc": metrics["auroc"], "auprc": metrics["auprc"], "tpr5": metrics["tprAtFpr"]["5%"],
                                               "confusion": metrics["confusion"]}
             entry["rows"][mode] = {**row, "seconds": seconds(summary) + seconds(summary, "shapeRuns"), "scored": summary["scored"]}
+            if mode == "reference":
+                entry["reference_target"] = named_target(summary)
             if mode == "default":
                 confusion = (metrics or {}).get("confusion")
-                suspected = summary.get("suspectedTarget")
                 entry["flagged"] = summary["flagged"]
-                entry["suspected"] = None if suspected is None else suspected["class"]["class"]
+                entry["suspected"] = named_target(summary)
                 if confusion:
                     flagged = confusion["truePositives"] + confusion["falsePositives"]
                     entry["precision"] = confusion["truePositives"] / flagged if flagged else 0.0
@@ -144,22 +164,25 @@ def target_mark(suspected, truth):
 
 
 def table(results, modes):
-    columns = [m for m in ["default", "unlifted", "size-shape", "class-relative", "probs-l1", "logits", "features"] if m in modes]
-    names = {"default": "default (mask families, target lifted)", "unlifted": "mask families, not lifted (--target-lift off)", "size-shape": "size and shape, lifted (--score size-shape, the previous default)", "class-relative": "probs, class-relative (an earlier default)",
+    columns = [m for m in ["default", "reference", "no-split", "unlifted", "size-shape", "class-relative", "probs-l1", "logits", "features"] if m in modes]
+    names = {"default": "default (mask families, feature split, target lifted)" if "no-split" in modes else "default (mask families, target lifted)",
+             "reference": "default with a clean reference (--reference, 100 test images a class)",
+             "no-split": "mask families, no feature split (--feature-split off, the previous default)", "unlifted": "mask families, not lifted (--target-lift off)", "size-shape": "size and shape, lifted (--score size-shape, the previous default)", "class-relative": "probs, class-relative (an earlier default)",
              "probs-l1": "probs, −L1", "logits": "CD-L (paper)", "features": "CD-F (paper)"}
     lines = ["| scan set | role | " + " | ".join(f"{names[c]} AUROC / AUPRC / TPR@5%" for c in columns)
-             + " | default rule: precision / recall | suspected target (true) |",
-             "|---|---|" + "---|" * len(columns) + "---|---|"]
+             + " | default rule: precision / recall | suspected target (true) |" + (" with the reference (true) |" if "reference" in modes else ""),
+             "|---|---|" + "---|" * len(columns) + "---|---|" + ("---|" if "reference" in modes else "")]
+    with_reference = lambda e: f" {target_mark(e['reference_target'], e['target'])} |" if "reference" in modes else ""
     for e in results:
         cells = []
         for c in columns:
             r = e["rows"].get(c, {})
             cells.append(f"{r['auroc']:.3f} / {r['auprc']:.3f} / {r['tpr5']:.2f}" if "auroc" in r else "—")
         if "flagged" not in e:
-            lines.append(f"| {e['set']} | {e['role']} | " + " | ".join(cells) + " | — | — |")
+            lines.append(f"| {e['set']} | {e['role']} | " + " | ".join(cells) + " | — | — |" + (" — |" if "reference" in modes else ""))
             continue
         rule = f"{e['precision']:.2f} / {e['recall']:.2f}" if "precision" in e else f"{e['flagged']} flagged, no poison"
-        lines.append(f"| {e['set']} | {e['role']} | " + " | ".join(cells) + f" | {rule} | {target_mark(e['suspected'], e['target'])} |")
+        lines.append(f"| {e['set']} | {e['role']} | " + " | ".join(cells) + f" | {rule} | {target_mark(e['suspected'], e['target'])} |" + with_reference(e))
     held = [e["rows"]["default"]["auroc"] for e in results if "auroc" in e["rows"].get("default", {})]
     all_to_one = [e for e in results if e["target"] is not None and "flagged" in e]
     clean = [e for e in results if e["set"] == "clean" and "flagged" in e]
@@ -170,7 +193,14 @@ def table(results, modes):
                      f"{sum(e['suspected'] == e['target'] for e in all_to_one)} of {len(all_to_one)} all-to-one sets"
                      + "".join(f"; the clean model's scan names {'no class' if e['suspected'] is None else 'class ' + str(e['suspected'])}"
                                for e in clean) + ".")
-    for mode, label in (("unlifted", "Mask families without the lift"), ("size-shape", "Size and shape, lifted")):
+    if "reference" in modes:
+        with_ref = [e["rows"]["reference"]["auroc"] for e in results if "auroc" in e["rows"].get("reference", {})]
+        lines.append(f"With the clean reference AUROC: ≥ 0.95 on {sum(a >= 0.95 for a in with_ref)} of {len(with_ref)} attack sets, ≥ 0.90 on "
+                     f"{sum(a >= 0.90 for a in with_ref)}, lowest {min(with_ref):.3f}, mean {np.mean(with_ref):.3f}. Target right on "
+                     f"{sum(e['reference_target'] == e['target'] for e in all_to_one)} of {len(all_to_one)} all-to-one sets"
+                     + "".join(f"; the clean model's scan names {'no class' if e['reference_target'] is None else 'class ' + str(e['reference_target'])}"
+                               for e in clean) + ".")
+    for mode, label in (("no-split", "Mask families without the feature split"), ("unlifted", "Mask families without the lift"), ("size-shape", "Size and shape, lifted")):
         aurocs = [e["rows"][mode]["auroc"] for e in results if "auroc" in e["rows"].get(mode, {})]
         if aurocs:
             lines.append(f"{label} AUROC: ≥ 0.95 on {sum(a >= 0.95 for a in aurocs)} of {len(aurocs)} attack sets, ≥ 0.90 on "

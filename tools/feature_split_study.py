@@ -50,7 +50,7 @@ from sklearn.metrics import roc_auc_score, silhouette_score
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from detection_lab import MODELS, scan_sets, target_mark, write_readme_table  # noqa: E402
-from train_backdoor import ATTACKS, MobileCnn, load  # noqa: E402
+from train_backdoor import ATTACKS, MobileCnn, load, reference_set  # noqa: E402
 from train_fmnist_cnn import SmallCnn  # noqa: E402
 
 COMPONENTS = 10
@@ -94,13 +94,10 @@ def class_splits(feats, labels):
     return silhouette, margin
 
 
-def reference_set(per_class):
-    """Images (uint8) and labels of `per_class` test images of each class: the trusted clean reference."""
+def clean_reference(per_class):
+    """The trusted clean reference (train_backdoor.reference_set) with `per_class` test images of each class."""
     x, y = load("t10k")
-    y = y.numpy()
-    draw = np.random.RandomState(0)
-    idx = np.concatenate([draw.permutation(np.where(y == c)[0])[:per_class] for c in range(10)])
-    return (x[idx, 0].numpy() * 255).round().astype(np.uint8), y[idx]
+    return reference_set(x, y, per_class)
 
 
 def avoidance(feats, labels, ref_feats, ref_labels):
@@ -182,7 +179,7 @@ def main():
     args = parser.parse_args()
     if args.write_readme and not args.table:
         parser.error("--write-readme needs --table, the name of the README markers to write between")
-    reference = reference_set(args.reference) if args.reference else None
+    reference = clean_reference(args.reference) if args.reference else None
     with_reference = " | avoided classes (class, r, e) | reference rule AUROC | reference rule target (true)" if reference else ""
     lines = ["| scan set | median split silhouette | largest (class, robust z) | regime | default AUROC | feature split AUROC | default target (true) | feature split target (true)" + with_reference + " |",
              "|---|---|---|---|---|---|---|---|" + ("---|---|---|" if reference else "")]

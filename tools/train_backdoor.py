@@ -54,6 +54,7 @@ from train_fmnist_cnn import read_idx, train_small_cnn, SmallCnn, DATA  # noqa: 
 TARGET = 0
 RATE = 0.10
 SCAN_SET = 2000
+REFERENCE = 100
 
 
 def checkerboard(size):
@@ -377,9 +378,18 @@ def write_scan_set(name, x, y, indicator, gen, out):
     return int(indicator[scan].sum())
 
 
+def reference_set(test_x, test_y, per_class):
+    """A trusted clean reference: `per_class` test images (never trained on) of each class, uint8 [n, 28, 28],
+    with their labels; numpy RandomState(0), one permutation per class."""
+    y = test_y.numpy()
+    draw = np.random.RandomState(0)
+    idx = np.concatenate([draw.permutation(np.where(y == c)[0])[:per_class] for c in range(10)])
+    return (test_x[idx, 0] * 255).round().clamp(0, 255).to(torch.uint8).numpy(), y[idx].astype(np.int64)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--attacks", default=",".join(ATTACKS), help="attacks to train, or 'clean' for the clean scan set")
+    parser.add_argument("--attacks", default=",".join(ATTACKS), help="attacks to train, 'clean' for the clean scan set, or 'reference' for the clean reference set (REFERENCE test images of each class)")
     parser.add_argument("--epochs", type=int, help="override each attack's epochs")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--suffix", default="", help="appended to each written name (e.g. '-seed1' for a second seed)")
@@ -396,6 +406,12 @@ def main():
     for name in [a for a in args.attacks.split(",") if a]:
         gen = torch.Generator().manual_seed(args.seed)
         written = name + args.suffix
+        if name == "reference":
+            images, labels = reference_set(test_x, test_y, REFERENCE)
+            np.save(os.path.join(args.out, "scansets", f"{written}-images.npy"), images)
+            np.save(os.path.join(args.out, "scansets", f"{written}-labels.npy"), labels)
+            print(f"reference set written ({len(labels)} clean test images)", flush=True)
+            continue
         if name == "clean":
             count = write_scan_set(written, train_x, train_y, torch.zeros(len(train_x), dtype=torch.uint8), gen, args.out)
             print(f"clean scan set written ({count} poisoned)", flush=True)

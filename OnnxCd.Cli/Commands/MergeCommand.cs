@@ -32,6 +32,9 @@ internal sealed class MergeOptions : CommonOptions, IJudgingOptions
     [Option("target-lift", HelpText = ScanOptions.TargetLiftHelp)]
     public string? TargetLift { get; set; }
 
+    [Option("feature-split", HelpText = ScanOptions.FeatureSplitHelp)]
+    public string? FeatureSplit { get; set; }
+
     [Option("unlearn", Default = 0.025, HelpText = "Fraction of most suspicious samples listed in unlearn.txt.")]
     public double Unlearn { get; set; }
 

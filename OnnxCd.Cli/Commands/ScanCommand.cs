@@ -24,6 +24,8 @@ internal interface IJudgingOptions
 
     string? TargetLift { get; }
 
+    string? FeatureSplit { get; }
+
     double Unlearn { get; }
 
     double Safe { get; }
@@ -59,6 +61,9 @@ internal sealed class ScanOptions : CdCommandOptions, IJudgingOptions
     /// <summary>The help of --target-lift, shared with merge.</summary>
     internal const string TargetLiftHelp = "on (default with --mode probs) or off (default with logits and features): when the scan names a suspected target class, add one standard deviation of the suspicion to its samples' suspicion before flagging (all-to-one poisons all lie in their target class).";
 
+    /// <summary>The help of --feature-split, shared with merge.</summary>
+    internal const string FeatureSplitHelp = "on (default with --mode probs) or off (default with logits and features): split each class's penultimate features in two (one forward pass per image, no CD run): when every class splits, the scan reads as all-to-all (no target class, each sample's margin towards its class's smaller cluster joins its suspicion); with --reference, the class whose split holds the most samples where the clean images do not go is the target.";
+
     /// <summary>Probability mode with mask-family suspicion: the default chosen on the attack suite (onnx-models/README.md, where it also says where it fails).</summary>
     public override string DefaultMode => "probs";
 
@@ -68,8 +73,14 @@ internal sealed class ScanOptions : CdCommandOptions, IJudgingOptions
     [Option("target-lift", HelpText = TargetLiftHelp)]
     public string? TargetLift { get; set; }
 
-    [Option("reference", HelpText = "A trusted clean dataset: its suspicion scores set the threshold (mean + k·std), as in the original code.")]
+    [Option("feature-split", HelpText = FeatureSplitHelp)]
+    public string? FeatureSplit { get; set; }
+
+    [Option("reference", HelpText = "A trusted clean dataset (labelled, a few dozen images of each class or more): its suspicion scores set the threshold (mean + k·std), as in the original code, and with --feature-split it names the target class.")]
     public string? Reference { get; set; }
+
+    [Option("reference-labels", HelpText = "Labels for npy or IDX --reference data (without them, the model's predictions are the reference's classes).")]
+    public string? ReferenceLabels { get; set; }
 
     [Option("save-masks", HelpText = "Also keep every float32 mask in masks.npy [N,1,H,W].")]
     public bool SaveMasks { get; set; }
@@ -107,6 +118,7 @@ internal static class ScanCommand
             Data = o.Data,
             Format = o.Format.ToLowerInvariant(),
             Labels = o.Labels,
+            ReferenceLabels = o.ReferenceLabels,
             Shard = o.Shard is null ? ShardSpec.All : Parse(() => ShardSpec.Parse(o.Shard)),
             SaveMasks = o.SaveMasks,
             Resume = o.Resume,
@@ -145,6 +157,7 @@ internal static class ScanCommand
             TruthKind = o.TruthKind.ToLowerInvariant(),
             Suspicion = o.Score is null ? null : OptionParsing.Choice(o.Score, "--score", Scores),
             LiftTarget = o.TargetLift is null ? null : OptionParsing.Choice(o.TargetLift, "--target-lift", ("on", true), ("off", false)),
+            FeatureSplit = o.FeatureSplit is null ? null : OptionParsing.Choice(o.FeatureSplit, "--feature-split", ("on", true), ("off", false)),
             Threshold = rule,
             Reference = o.Reference,
             UnlearnFraction = o.Unlearn,
@@ -164,7 +177,20 @@ internal static class ScanCommand
             output.WriteLine($"Rule          TP {m.Confusion.TruePositives}, FP {m.Confusion.FalsePositives}, TN {m.Confusion.TrueNegatives}, FN {m.Confusion.FalseNegatives}");
         }
 
-        if (s.SuspectedTarget is { } t)
+        if (s.FeatureSplit is { Regime: not FeatureSplitRegime.None } split)
+        {
+            var named = split.Target is { } c ? split.Classes.First(k => k.Class == c) : null;
+            output.WriteLine(split.Regime == FeatureSplitRegime.EveryClassSplits
+                ? FormattableString.Invariant($"Target?       none: every class's features split in two (median silhouette {split.MedianSilhouette:F2} ≥ {FeatureSplits.EveryClassSplits:G}), as an all-to-all backdoor splits them; each sample's margin towards its class's smaller cluster joined its suspicion")
+                : named is not null
+                ? FormattableString.Invariant($"Target?       class {ClassName(s, named.Class)} (by {s.ClassesBy}): its features split, and one part holds {named.Excess:F0} samples beyond what the clean reference puts there (avoidance {named.Avoidance:F2} < {FeatureSplits.Avoided:G})")
+                : FormattableString.Invariant($"Target?       none: the clean reference goes into both parts of every class's feature split (avoidance ≥ {FeatureSplits.Avoided:G})"));
+            if (s.TargetLift is { } splitLift && split.Target is { } lifted)
+            {
+                output.WriteLine(string.Create(invariant, $"Lifted        the suspicion of class {ClassName(s, lifted)}'s samples by {splitLift:G4} (--target-lift on: one standard deviation of the suspicion)"));
+            }
+        }
+        else if (s.SuspectedTarget is { } t)
         {
             output.WriteLine(string.Create(invariant, $"Target?       class {t.Class.Name} (by {s.ClassesBy}): {100 * t.StandoutRate:F1}% of it stands out within it {ClassStandouts.Describe(t.Evidence)} vs {100 * t.OthersRate:F1}% of the other classes ({t.RateRatio:F1}×), {t.ExcessStandouts:F0} beyond its size (p {t.PValue:G2})"));
             if (s.TargetLift is { } lift)
@@ -196,6 +222,8 @@ internal static class ScanCommand
 
         output.WriteLine($"Report        {Path.Combine(s.Folder, "report.html")} (and scores.csv, summary.json, unlearn.txt, safe.txt in {s.Folder})");
     }
+
+    private static string ClassName(ScanSummary s, long c) => s.Classes.FirstOrDefault(k => k.Class == c)?.Name ?? c.ToString(CultureInfo.InvariantCulture);
 
     internal static string SuspicionName(SuspicionKind kind) => Scores.First(s => s.Value == kind).Name;
 

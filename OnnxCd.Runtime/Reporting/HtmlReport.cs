@@ -68,7 +68,11 @@ public static class HtmlReport
         if (report.Classes.Count > 0)
         {
             html.Append($"<h2>Classes (by {E(report.ClassesBy!)})</h2>");
-            if (report.SuspectedTarget is { } t)
+            if (report.FeatureSplit is { Regime: not FeatureSplitRegime.None } split)
+            {
+                FeatureSplitText(html, report, split);
+            }
+            else if (report.SuspectedTarget is { } t)
             {
                 html.Append($"<p>Suspected target class: <b>{E(t.Class.Name)}</b>: {P(t.StandoutRate)} of its samples stand out within it {ClassStandouts.Describe(t.Evidence)}, against {P(t.OthersRate)} of the other classes' ({t.RateRatio.ToString("F1", CultureInfo.InvariantCulture)} times as often; p = {t.PValue.ToString("G2", CultureInfo.InvariantCulture)}, Bonferroni-corrected), and it holds {P(t.ShareOfStandouts)} of all samples that stand out ({t.ExcessStandouts:F0} more than its size predicts).</p>");
                 if (report.TargetLift is { } lift)
@@ -85,7 +89,7 @@ public static class HtmlReport
             html.Append("<table><tr><th>class</th><th>samples</th><th>flagged</th><th>flagged rate</th>" + string.Concat(evidences.Select(e => $"<th>stand out {ClassStandouts.Describe(e)}</th>")) + "<th>mean L1</th><th>median L1</th>" + (report.Poisoned is null ? string.Empty : "<th>poisoned</th>") + "</tr>");
             foreach (var c in report.Classes)
             {
-                var target = report.SuspectedTarget?.Class.Class == c.Class ? " class=\"target\"" : string.Empty;
+                var target = FeatureSplit.TargetOf(report.FeatureSplit, report.SuspectedTarget) == c.Class ? " class=\"target\"" : string.Empty;
                 html.Append($"<tr{target}><td>{E(c.Name)}</td><td class=\"num\">{c.Samples}</td><td class=\"num\">{c.Flagged}</td><td class=\"num\">{P(c.FlaggedRate)}</td>" + string.Concat(evidences.Select(e => $"<td class=\"num\">{c.Standouts.GetValueOrDefault(e)}</td>")) + $"<td class=\"num\">{c.MeanScore:F1}</td><td class=\"num\">{c.MedianScore:F1}</td>" + (c.Poisoned is { } p ? $"<td class=\"num\">{p}</td>" : string.Empty) + "</tr>");
             }
 
@@ -136,12 +140,44 @@ public static class HtmlReport
             text.Append($" AUROC against ground truth: <b>{F(m.Auroc)}</b>.");
         }
 
-        if (s.SuspectedTarget is { } t)
+        if (FeatureSplit.TargetOf(s.FeatureSplit, s.SuspectedTarget) is { } t)
         {
-            text.Append($" Suspected target class: <b>{E(t.Class.Name)}</b>.");
+            text.Append($" Suspected target class: <b>{E(s.Classes.FirstOrDefault(c => c.Class == t)?.Name ?? t.ToString(CultureInfo.InvariantCulture))}</b>.");
         }
 
         return text.ToString();
+    }
+
+    /// <summary>What the split of each class's penultimate features decided, and the table of the splits.</summary>
+    private static void FeatureSplitText(StringBuilder html, ScanReport report, FeatureSplit split)
+    {
+        string Name(long c) => E(report.Classes.FirstOrDefault(k => k.Class == c)?.Name ?? c.ToString(CultureInfo.InvariantCulture));
+        string G(double v) => v.ToString("G", CultureInfo.InvariantCulture);
+        if (split.Regime == FeatureSplitRegime.EveryClassSplits)
+        {
+            html.Append($"<p>No suspected target class: the penultimate features of every class split in two (median silhouette {F(split.MedianSilhouette)}, from {G(FeatureSplits.EveryClassSplits)} on), as an all-to-all backdoor splits them, each class holding poisons drawn from another. Each sample's margin towards its class's smaller cluster joins its suspicion.</p>");
+        }
+        else if (split.Target is { } target)
+        {
+            var c = split.Classes.First(k => k.Class == target);
+            html.Append($"<p>Suspected target class: <b>{Name(target)}</b>, named by the clean reference: its features split in two, and one part holds {c.Excess:F0} of its {c.Samples} samples beyond the share of the class's {c.ReferenceSamples} clean reference images that go there (avoidance {F(c.Avoidance!.Value)}, below {G(FeatureSplits.Avoided)}).</p>");
+            if (report.TargetLift is { } lift)
+            {
+                html.Append($"<p>Its samples' suspicion is lifted by {lift.ToString("G4", CultureInfo.InvariantCulture)} (one standard deviation of the scan's suspicion): an all-to-one backdoor puts every poison in its target class.</p>");
+            }
+        }
+        else
+        {
+            html.Append($"<p>No suspected target class: in every class the clean reference images fill both parts of the feature split about as the scanned samples do (avoidance from {G(FeatureSplits.Avoided)} on).</p>");
+        }
+
+        html.Append("<table><tr><th>class</th><th>samples</th><th>split silhouette</th><th>reference images</th><th>avoidance</th><th>excess</th></tr>");
+        foreach (var c in split.Classes)
+        {
+            html.Append($"<tr><td>{Name(c.Class)}</td><td class=\"num\">{c.Samples}</td><td class=\"num\">{F(c.Silhouette)}</td><td class=\"num\">{c.ReferenceSamples}</td><td class=\"num\">{(c.Avoidance is { } a ? F(a) : "—")}</td><td class=\"num\">{(c.Excess is { } e ? e.ToString("F0", CultureInfo.InvariantCulture) : "—")}</td></tr>");
+        }
+
+        html.Append("</table>");
     }
 
     private static void Grid(StringBuilder html, string title, string text, IEnumerable<ReportSample> samples, int[] image)

@@ -77,6 +77,9 @@ public sealed record ScanReport
     /// <summary>What was added to the suspicion of the suspected target class's samples, or null.</summary>
     public double? TargetLift { get; init; }
 
+    /// <summary>How each class's penultimate features split and what that decided, or null.</summary>
+    public FeatureSplit? FeatureSplit { get; init; }
+
     /// <summary>Samples in unlearn.txt.</summary>
     public required long Unlearn { get; init; }
 

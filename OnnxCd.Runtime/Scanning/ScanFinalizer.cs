@@ -5,6 +5,9 @@ using Microsoft.ML.OnnxRuntime;
 using OnnxCd.Runtime.Data;
 using OnnxCd.Runtime.Data.Sources;
 using OnnxCd.Runtime.Detection;
+using OnnxCd.Runtime.Distillation;
+using OnnxCd.Runtime.Features;
+using OnnxCd.Runtime.Graph;
 using OnnxCd.Runtime.Reporting;
 
 namespace OnnxCd.Runtime.Scanning;
@@ -55,6 +58,7 @@ public static class ScanFinalizer
         var poisoned = truth is null ? null : samples.Indices.Select(i => truth.Poisoned[i]).ToArray();
         var names = classesBy == "label" ? source.ClassNames : null;
         var standouts = classes is null ? null : Standouts(own, shape, classes);
+        var (featureSplit, margins) = settings.SplitsFeaturesFor(identity.Mode) && classes is not null ? SplitFeatures(identity, settings, source, samples, classes, reference) : (null, null);
 
         // Flags, and the class statistics that count them, from the suspicion as it stands.
         (Threshold, bool[], IReadOnlyList<ClassStatistics>) Flag(double[] scores)
@@ -67,7 +71,17 @@ public static class ScanFinalizer
         var (threshold, flagged, statistics) = Flag(suspicion);
         var target = SuspectedTarget.Find(statistics);
         double? lift = null;
-        if (settings.LiftsTargetFor(identity.Mode) && target is not null)
+        if (featureSplit is { Regime: not FeatureSplitRegime.None })
+        {
+            // The split names the target instead: none when every class splits, the clean reference's choice otherwise.
+            target = null;
+            if (featureSplit.Regime == FeatureSplitRegime.EveryClassSplits || settings.LiftsTargetFor(identity.Mode))
+            {
+                (suspicion, lift) = FeatureSplits.Apply(featureSplit, suspicion, margins!, classes!);
+                (threshold, flagged, statistics) = Flag(suspicion);
+            }
+        }
+        else if (settings.LiftsTargetFor(identity.Mode) && target is not null)
         {
             // The standouts that named the target do not depend on the flags, so it stays the same class.
             (suspicion, lift) = TargetLift.Apply(suspicion, classes!, target.Class.Class);
@@ -106,6 +120,7 @@ public static class ScanFinalizer
             ClassesBy = classesBy,
             Classes = statistics,
             SuspectedTarget = target,
+            FeatureSplit = featureSplit,
             TargetLift = lift,
             RankSplit = new Dictionary<string, long> { ["unlearn"] = split.Unlearn.Count, ["safe"] = split.Safe.Count },
             Outputs = ["scores.csv", "summary.json", "report.html", "unlearn.txt", "safe.txt", "group-masks.npy", ScanJournal.JournalFile, ScanJournal.ErrorsFile, ScanJournal.MasksU8File, .. identity.SaveMasks ? new[] { ScanJournal.MasksFile } : [], .. shape is null ? [] : new[] { Scanner.ShapeFolder + "/" }],
@@ -148,6 +163,7 @@ public static class ScanFinalizer
             Classes = summary.Classes,
             SuspectedTarget = summary.SuspectedTarget,
             TargetLift = summary.TargetLift,
+            FeatureSplit = summary.FeatureSplit,
             Unlearn = summary.RankSplit["unlearn"],
             Safe = summary.RankSplit["safe"],
             Outputs = summary.Outputs,
@@ -184,6 +200,54 @@ public static class ScanFinalizer
 
         var families = MaskFamilies.Assign(masks, rows, classes, identity.Image[1], identity.Image[2]);
         return (Suspicion.WithinFamilies(own, families), own, shape, families);
+    }
+
+    /// <summary>
+    /// The split of each class's penultimate features (<see cref="FeatureSplits"/>), from one forward pass over
+    /// the scored samples with the model that scanned them, and over the clean reference set's when the scan has
+    /// one; with each sample's margin towards its class's smaller cluster.
+    /// </summary>
+    /// <exception cref="DataException">The model that scanned is gone or has changed, or a scored sample cannot be read again.</exception>
+    private static (FeatureSplit Split, double[] Margins) SplitFeatures(ScanIdentity identity, ScanSettings settings, DatasetSource source, ScoredSamples samples, IReadOnlyList<long> classes, ScoredSamples? reference)
+    {
+        var model = ScanningModel(identity);
+        var options = new CdOptions { Mode = CdMode.Features, Mean = identity.Mean, Std = identity.Std };
+        var scored = new HashSet<long>(samples.Indices);
+        var features = PenultimateFeatures.Extract(model, options, source, identity.Image, identity.SliceStart, identity.SliceEnd, scored.Contains, settings.BatchSize, settings.Sessions[0]);
+        if (features.Count != samples.Count)
+        {
+            var missing = samples.Indices.Except(features.Select(f => f.Index)).Take(5);
+            throw new DataException(Setting.Message($"Sample(s) {string.Join(", ", missing)} of '{identity.Data}' were scored but cannot be read again for the feature split: restore the data, or judge without it ({Setting.FeatureSplit} off)."));
+        }
+
+        (IReadOnlyList<float[]>, IReadOnlyList<long>)? clean = null;
+        if (reference is not null && ScanIdentity.Read(reference.Folder) is { } referenceIdentity)
+        {
+            using var referenceSource = DatasetSource.Open(referenceIdentity.Data, referenceIdentity.Format, new ImageSpec(identity.Image[0], identity.Image[1], identity.Image[2]), referenceIdentity.Labels);
+            var predicted = reference.AllPredicted ? reference.Indices.Zip(reference.PredictedLabels).ToDictionary(p => p.First, p => p.Second) : [];
+            var referenceScored = new HashSet<long>(reference.Indices);
+            var referenceFeatures = PenultimateFeatures.Extract(model, options, referenceSource, identity.Image, 0, referenceSource.Count, referenceScored.Contains, settings.BatchSize, settings.Sessions[0])
+                .Where(f => f.Label is not null || predicted.ContainsKey(f.Index)).ToList();
+            // Its labels when it has them (the classes of a clean set), else what the model predicts for it.
+            clean = (referenceFeatures.Select(f => f.Values).ToList(), referenceFeatures.Select(f => f.Label ?? predicted[f.Index]).ToList());
+        }
+
+        return FeatureSplits.Compute(features.Select(f => f.Values).ToList(), classes, clean);
+    }
+
+    /// <summary>The model that scanned, as scan.json names it, checked against the hash it recorded.</summary>
+    /// <exception cref="DataException">The model is gone or has changed.</exception>
+    private static OnnxModel ScanningModel(ScanIdentity identity)
+    {
+        if (!File.Exists(identity.Model))
+        {
+            throw new DataException(Setting.Message($"The feature split runs the model that scanned, '{identity.Model}' (as scan.json names it), and it is not there: judge from the folder the scan ran in, or without the split ({Setting.FeatureSplit} off)."));
+        }
+
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(identity.Model)));
+        return sha == identity.ModelSha256
+            ? OnnxModel.Load(identity.Model)
+            : throw new DataException(Setting.Message($"'{identity.Model}' has changed since it scanned (sha256 {sha}, scan.json recorded {identity.ModelSha256}); the feature split must run the model that scanned: restore it, or judge without the split ({Setting.FeatureSplit} off)."));
     }
 
     /// <summary>The CD-L run in the scan's <see cref="Scanner.ShapeFolder"/> and the row of each sample in its masks.</summary>

@@ -46,6 +46,12 @@ public sealed record ScanIdentity
     /// <summary>Every CD setting that changes a score, written out (mode, matched tensor, steps, lr, α, β, Adam, noise, normalisation).</summary>
     public required string Cd { get; init; }
 
+    /// <summary>The per-channel mean the model's input was normalised with, or null (the feature split's forward pass needs it again).</summary>
+    public IReadOnlyList<float>? Mean { get; init; }
+
+    /// <summary>The per-channel standard deviation the model's input was normalised with, or null.</summary>
+    public IReadOnlyList<float>? Std { get; init; }
+
     /// <summary>What the masks kept (it decides the default suspicion, <see cref="ScanSettings.SuspicionFor"/>).</summary>
     public CdMode Mode { get; init; } = CdMode.Logits;
 

@@ -31,8 +31,14 @@ public sealed record ScanSettings
     /// <summary>Whether to lift the suspicion of the suspected target class's samples (<see cref="Detection.TargetLift"/>) when the scan names one; null for the mode's default (<see cref="LiftsTargetFor"/>).</summary>
     public bool? LiftTarget { get; init; }
 
-    /// <summary>A trusted clean dataset for the reference rule, or null.</summary>
+    /// <summary>A trusted clean dataset for the reference rule and the feature split's clean reference, or null.</summary>
     public string? Reference { get; init; }
+
+    /// <summary>Labels for npy or IDX reference data, or null (folders name their classes; without labels the reference's predicted labels are its classes).</summary>
+    public string? ReferenceLabels { get; init; }
+
+    /// <summary>Whether each class's penultimate features are split (<see cref="Detection.FeatureSplits"/>) to judge the scan; null for the mode's default (<see cref="SplitsFeaturesFor"/>).</summary>
+    public bool? FeatureSplit { get; init; }
 
     /// <summary>The slice of the dataset to scan.</summary>
     public ShardSpec Shard { get; init; } = ShardSpec.All;
@@ -82,6 +88,14 @@ public sealed record ScanSettings
     /// suite and confirmed on retrained models: onnx-models/README.md) and not for the paper's CD-L and CD-F.
     /// </summary>
     public bool LiftsTargetFor(CdMode mode) => LiftTarget ?? mode == CdMode.Probs;
+
+    /// <summary>
+    /// Whether the scan of masks of <paramref name="mode"/> splits each class's penultimate features:
+    /// <see cref="FeatureSplit"/> when set, else in probability mode (the default scan: all-to-all found when
+    /// every class splits, and the target named by a clean reference set when one is given; confirmed on
+    /// retrained models, onnx-models/README.md) and not for the paper's CD-L and CD-F.
+    /// </summary>
+    public bool SplitsFeaturesFor(CdMode mode) => FeatureSplit ?? mode == CdMode.Probs;
 
     /// <summary>
     /// The default suspicion for masks of <paramref name="mode"/>: <see cref="SuspicionKind.SizeShapeFamily"/>

@@ -57,6 +57,12 @@ public sealed record ScanSummary
     /// <summary>The class where flagged samples concentrate, or null.</summary>
     public SuspectedTarget? SuspectedTarget { get; init; }
 
+    /// <summary>The class the scan names as the backdoor's target: the feature split's when it decided (<see cref="FeatureSplit"/>), else <see cref="SuspectedTarget"/>'s; null for none.</summary>
+    public long? TargetClass => Detection.FeatureSplit.TargetOf(FeatureSplit, SuspectedTarget);
+
+    /// <summary>How each class's penultimate features split and what that decided (<see cref="Detection.FeatureSplits"/>), or null when the scan did not split them.</summary>
+    public FeatureSplit? FeatureSplit { get; init; }
+
     /// <summary>What <see cref="Detection.TargetLift"/> added to the suspicion of the suspected target class's samples, or null when the lift was off or no class was named.</summary>
     public double? TargetLift { get; init; }
 

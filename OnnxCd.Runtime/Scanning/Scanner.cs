@@ -60,15 +60,17 @@ public static class Scanner
             Image = [spec.Channels, spec.Height, spec.Width],
             Cd = string.Empty,
             Mode = settings.Cd.Mode,
+            Mean = settings.Cd.Mean,
+            Std = settings.Cd.Std,
             SaveMasks = settings.SaveMasks,
         };
 
-        using var referenceSource = settings.Reference is { } referencePath ? DatasetSource.Open(referencePath, "auto", spec, null) : null;
+        using var referenceSource = settings.Reference is { } referencePath ? DatasetSource.Open(referencePath, "auto", spec, settings.ReferenceLabels) : null;
         var referenceIdentity = referenceSource is null ? null : identity with
         {
             Data = Path.GetFullPath(settings.Reference!),
             Format = DatasetSource.Detect(settings.Reference!),
-            Labels = null,
+            Labels = settings.ReferenceLabels is null ? null : Path.GetFullPath(settings.ReferenceLabels),
             Count = referenceSource.Count,
             SliceStart = 0,
             SliceEnd = referenceSource.Count,
@@ -130,6 +132,7 @@ public static class Scanner
         Suspicion = SuspicionKind.MaskSize,
         Reference = null,
         LiftTarget = false,
+        FeatureSplit = false,
         Threshold = settings.Threshold.Kind == ThresholdKind.Reference ? new ThresholdRule(ThresholdKind.MeanStd, 1) : settings.Threshold,
     };
 

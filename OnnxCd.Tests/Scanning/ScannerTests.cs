@@ -184,8 +184,61 @@ public sealed class ScannerTests
         Assert.Equal(8, ScanJournal.ReadRecords(dir.File("out/reference")).Count);
     }
 
-    /// <summary>The settings of <see cref="Dataset"/> in probability mode, whose default suspicion is mask families.</summary>
-    private static ScanSettings ProbabilityDataset(TempDirectory dir) => Dataset(dir) with { Cd = new CdOptions { Mode = CdMode.Probs, Steps = 5 } };
+    /// <summary>
+    /// The settings of <see cref="Dataset"/> in probability mode, whose default suspicion is mask families, without
+    /// the feature split: the rolled copies of one image split every class (the split has tests of its own below),
+    /// and these tests check the mask suspicion as it comes from the masks.
+    /// </summary>
+    private static ScanSettings ProbabilityDataset(TempDirectory dir) => Dataset(dir) with { Cd = new CdOptions { Mode = CdMode.Probs, Steps = 5 }, FeatureSplit = false };
+
+    [Fact]
+    public void ProbabilityScan_SplitsEachClassesFeatures_AndJudgesByTheSplit()
+    {
+        using var dir = new TempDirectory();
+        var settings = ProbabilityDataset(dir) with { FeatureSplit = null };
+
+        var summary = Scanner.Scan(ShippedSamples.ModelPath, settings, dir.File("out"));
+        var unsplit = ScanMerger.Merge([dir.File("out")], dir.File("unsplit"), settings with { FeatureSplit = false });
+
+        Assert.Null(unsplit.FeatureSplit);
+        var split = summary.FeatureSplit!;
+        Assert.Equal(4, split.Classes.Count);
+        Assert.All(split.Classes, c => Assert.Equal(10, c.Samples));
+        // The forward pass to the features, the split and its verdict, applied to the suspicion without the split.
+        var identity = ScanIdentity.Read(dir.File("out"))!;
+        using var source = Runtime.Data.Sources.DatasetSource.Open(settings.Data, "auto", new Runtime.Data.Sources.ImageSpec(1, 28, 28), settings.Labels);
+        var features = Runtime.Features.PenultimateFeatures.Extract(Runtime.Graph.OnnxModel.Load(ShippedSamples.ModelPath), new CdOptions(), source, identity.Image, 0, 40, _ => true, 8, new Runtime.Execution.ExecutionOptions());
+        var labels = Enumerable.Range(0, 40).Select(i => (long)(i % 4)).ToList();
+        var (expected, margins) = FeatureSplits.Compute(features.Select(f => f.Values).ToList(), labels, null);
+        Assert.Equal(expected.Regime, split.Regime);
+        Assert.Equal(expected.MedianSilhouette, split.MedianSilhouette, 12);
+        var plain = Column(dir.File("unsplit/scores.csv"), "suspicion");
+        Assert.Equal(FeatureSplits.Apply(expected, plain, margins, labels).Suspicion, Column(dir.File("out/scores.csv"), "suspicion"));
+    }
+
+    [Fact]
+    public void FeatureSplit_WithoutTheModelThatScanned_SaysSo_AndJudgesWithoutIt()
+    {
+        using var dir = new TempDirectory();
+        File.Copy(ShippedSamples.ModelPath, dir.File("model.onnx"));
+        var settings = ProbabilityDataset(dir) with { FeatureSplit = null };
+        Scanner.Scan(dir.File("model.onnx"), settings, dir.File("out"));
+        File.Delete(dir.File("model.onnx"));
+
+        var error = Assert.Throws<DataException>(() => ScanMerger.Merge([dir.File("out")], dir.File("merged"), settings));
+
+        Assert.Contains(dir.File("model.onnx"), error.Message, StringComparison.Ordinal);
+        Assert.Contains(Setting.FeatureSplit, SettingsNamed.In(error));
+        Assert.Equal(40, ScanMerger.Merge([dir.File("out")], dir.File("unsplit"), settings with { FeatureSplit = false }).Scored);
+    }
+
+    /// <summary>One column of a scores.csv.</summary>
+    private static List<double> Column(string path, string name)
+    {
+        var rows = File.ReadAllLines(path);
+        var column = Array.IndexOf(rows[0].Split(','), name);
+        return rows.Skip(1).Select(r => double.Parse(r.Split(',')[column], CultureInfo.InvariantCulture)).ToList();
+    }
 
     [Fact]
     public void ProbabilityScan_RunsCdLForTheShapes_AsAScanOfItsOwn_AndScoresMaskFamilies()
