@@ -167,7 +167,7 @@ def table(results, modes):
     columns = [m for m in ["default", "reference", "no-split", "unlifted", "size-shape", "class-relative", "probs-l1", "logits", "features"] if m in modes]
     names = {"default": "default (mask families, feature split, target lifted)" if "no-split" in modes else "default (mask families, target lifted)",
              "reference": "default with a clean reference (--reference, 100 test images a class)",
-             "no-split": "mask families, no feature split (--feature-split off, the previous default)", "unlifted": "mask families, not lifted (--target-lift off)", "size-shape": "size and shape, lifted (--score size-shape, the previous default)", "class-relative": "probs, class-relative (an earlier default)",
+             "no-split": "mask families, no feature split (--feature-split off, the previous default)", "unlifted": "mask families, not lifted (--target-lift off)", "size-shape": "size and shape, lifted (--score size-shape, an earlier default)" if "no-split" in modes else "size and shape, lifted (--score size-shape, the previous default)", "class-relative": "probs, class-relative (an earlier default)",
              "probs-l1": "probs, −L1", "logits": "CD-L (paper)", "features": "CD-F (paper)"}
     lines = ["| scan set | role | " + " | ".join(f"{names[c]} AUROC / AUPRC / TPR@5%" for c in columns)
              + " | default rule: precision / recall | suspected target (true) |" + (" with the reference (true) |" if "reference" in modes else ""),

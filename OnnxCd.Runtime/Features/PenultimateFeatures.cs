@@ -14,7 +14,7 @@ namespace OnnxCd.Runtime.Features;
 /// </summary>
 public static class PenultimateFeatures
 {
-    /// <summary>The features of the readable samples in [<paramref name="start"/>, <paramref name="end"/>) of <paramref name="source"/> that <paramref name="include"/> keeps, in index order.</summary>
+    /// <summary>The features of the readable samples in [<paramref name="start"/>, <paramref name="end"/>) of <paramref name="source"/> that <paramref name="include"/> keeps, in index order; null when the model has no 4-D feature map (no convolutional stage) to take them from.</summary>
     /// <param name="model">The classifier.</param>
     /// <param name="options">The CD options of the scan: their normalisation, and their feature tensor when one is named.</param>
     /// <param name="source">The dataset, opened at the model's image size.</param>
@@ -24,8 +24,8 @@ public static class PenultimateFeatures
     /// <param name="include">Which samples to keep (the scored ones).</param>
     /// <param name="batchSize">Images per run (the model's own batch size wins when it fixes one).</param>
     /// <param name="execution">Where the forward pass runs.</param>
-    /// <exception cref="ModelException">The model has no feature map.</exception>
-    public static IReadOnlyList<SampleFeatures> Extract(OnnxModel model, CdOptions options, DatasetSource source, int[] image, long start, long end, Func<long, bool> include, int batchSize, ExecutionOptions execution)
+    /// <exception cref="ModelException">The model cannot be run.</exception>
+    public static IReadOnlyList<SampleFeatures>? Extract(OnnxModel model, CdOptions options, DatasetSource source, int[] image, long start, long end, Func<long, bool> include, int batchSize, ExecutionOptions execution)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(source);
@@ -42,6 +42,11 @@ public static class PenultimateFeatures
         }
 
         var shapes = CdGraphBuilder.ModelShapes(model, forward, [1, image[0], image[1], image[2]], execution.ProbeMemory);
+        if (FeatureLocator.Find(model, shapes) is null)
+        {
+            return null;
+        }
+
         var (graph, names) = CdGraphBuilder.BuildForward(model, shapes, forward);
         var imageShape = shapes[ModelSignature.Of(model).SingleInput("CD needs a model with one image input")].Shape;
         var batch = imageShape.IsDynamic(0) ? batchSize : (int)imageShape[0];

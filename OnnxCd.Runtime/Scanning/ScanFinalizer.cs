@@ -205,15 +205,21 @@ public static class ScanFinalizer
     /// <summary>
     /// The split of each class's penultimate features (<see cref="FeatureSplits"/>), from one forward pass over
     /// the scored samples with the model that scanned them, and over the clean reference set's when the scan has
-    /// one; with each sample's margin towards its class's smaller cluster.
+    /// one; with each sample's margin towards its class's smaller cluster. Null for a model without a 4-D
+    /// feature map (no convolutional stage), which is judged without the split.
     /// </summary>
     /// <exception cref="DataException">The model that scanned is gone or has changed, or a scored sample cannot be read again.</exception>
-    private static (FeatureSplit Split, double[] Margins) SplitFeatures(ScanIdentity identity, ScanSettings settings, DatasetSource source, ScoredSamples samples, IReadOnlyList<long> classes, ScoredSamples? reference)
+    private static (FeatureSplit? Split, double[]? Margins) SplitFeatures(ScanIdentity identity, ScanSettings settings, DatasetSource source, ScoredSamples samples, IReadOnlyList<long> classes, ScoredSamples? reference)
     {
         var model = ScanningModel(identity);
         var options = new CdOptions { Mode = CdMode.Features, Mean = identity.Mean, Std = identity.Std };
         var scored = new HashSet<long>(samples.Indices);
         var features = PenultimateFeatures.Extract(model, options, source, identity.Image, identity.SliceStart, identity.SliceEnd, scored.Contains, settings.BatchSize, settings.Sessions[0]);
+        if (features is null)
+        {
+            return (null, null);
+        }
+
         if (features.Count != samples.Count)
         {
             var missing = samples.Indices.Except(features.Select(f => f.Index)).Take(5);
@@ -226,7 +232,7 @@ public static class ScanFinalizer
             using var referenceSource = DatasetSource.Open(referenceIdentity.Data, referenceIdentity.Format, new ImageSpec(identity.Image[0], identity.Image[1], identity.Image[2]), referenceIdentity.Labels);
             var predicted = reference.AllPredicted ? reference.Indices.Zip(reference.PredictedLabels).ToDictionary(p => p.First, p => p.Second) : [];
             var referenceScored = new HashSet<long>(reference.Indices);
-            var referenceFeatures = PenultimateFeatures.Extract(model, options, referenceSource, identity.Image, 0, referenceSource.Count, referenceScored.Contains, settings.BatchSize, settings.Sessions[0])
+            var referenceFeatures = PenultimateFeatures.Extract(model, options, referenceSource, identity.Image, 0, referenceSource.Count, referenceScored.Contains, settings.BatchSize, settings.Sessions[0])!
                 .Where(f => f.Label is not null || predicted.ContainsKey(f.Index)).ToList();
             // Its labels when it has them (the classes of a clean set), else what the model predicts for it.
             clean = (referenceFeatures.Select(f => f.Values).ToList(), referenceFeatures.Select(f => f.Label ?? predicted[f.Index]).ToList());

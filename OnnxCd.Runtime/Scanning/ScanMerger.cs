@@ -58,7 +58,9 @@ public static class ScanMerger
         }
 
         ScoredSamples? reference = null;
-        if (settings.Reference is not null || settings.Threshold.Kind == ThresholdKind.Reference)
+        // The shards' clean reference scan: for the reference rule, and for the feature split, which names the target with it.
+        var splitsWithReference = settings.SplitsFeaturesFor(merged.Mode) && ScanIdentity.Read(Path.Combine(identities[0].Folder, Scanner.ReferenceFolder)) is not null;
+        if (settings.Reference is not null || settings.Threshold.Kind == ThresholdKind.Reference || splitsWithReference)
         {
             reference = ScoredSamples.ReadScan(Path.Combine(identities[0].Folder, Scanner.ReferenceFolder));
         }

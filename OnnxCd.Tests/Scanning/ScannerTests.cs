@@ -207,7 +207,7 @@ public sealed class ScannerTests
         // The forward pass to the features, the split and its verdict, applied to the suspicion without the split.
         var identity = ScanIdentity.Read(dir.File("out"))!;
         using var source = Runtime.Data.Sources.DatasetSource.Open(settings.Data, "auto", new Runtime.Data.Sources.ImageSpec(1, 28, 28), settings.Labels);
-        var features = Runtime.Features.PenultimateFeatures.Extract(Runtime.Graph.OnnxModel.Load(ShippedSamples.ModelPath), new CdOptions(), source, identity.Image, 0, 40, _ => true, 8, new Runtime.Execution.ExecutionOptions());
+        var features = Runtime.Features.PenultimateFeatures.Extract(Runtime.Graph.OnnxModel.Load(ShippedSamples.ModelPath), new CdOptions(), source, identity.Image, 0, 40, _ => true, 8, new Runtime.Execution.ExecutionOptions())!;
         var labels = Enumerable.Range(0, 40).Select(i => (long)(i % 4)).ToList();
         var (expected, margins) = FeatureSplits.Compute(features.Select(f => f.Values).ToList(), labels, null);
         Assert.Equal(expected.Regime, split.Regime);
@@ -376,6 +376,29 @@ public sealed class ScannerTests
         Assert.Equal(SuspicionKind.SizeShapeFamily, summary.Suspicion);
         Assert.Contains("of 8 clean reference suspicion scores", summary.Threshold.Rule, StringComparison.Ordinal);
         Assert.Equal(8, ScanJournal.ReadRecords(dir.File("out/reference/logits")).Count);
+    }
+
+    [Fact]
+    public void FeatureSplit_SendsTheCleanReferenceToEachClassesClusters_InAScanAndInItsMerge()
+    {
+        using var dir = new TempDirectory();
+        var settings = ProbabilityDataset(dir) with { FeatureSplit = null };
+        var (images, _) = ShippedSamples.Many(40);
+        NpyFile.Write(dir.File("clean.npy"), NpyArray.Of(images, 40, 1, 28, 28));
+        NpyFile.Write(dir.File("clean-labels.npy"), NpyArray.Of(Enumerable.Range(0, 40).Select(i => (long)(i % 4)).ToArray(), 40));
+        var withReference = settings with { Reference = dir.File("clean.npy"), ReferenceLabels = dir.File("clean-labels.npy") };
+
+        var summary = Scanner.Scan(ShippedSamples.ModelPath, withReference, dir.File("out"));
+        var merged = ScanMerger.Merge([dir.File("out")], dir.File("merged"), settings);
+
+        // The reference's labels are its classes: ten images of each of the four.
+        Assert.All(summary.FeatureSplit!.Classes, c => Assert.Equal(10, c.ReferenceSamples));
+        // The same images as the scan: each class's reference fills its clusters as its scanned samples do.
+        Assert.All(summary.FeatureSplit.Classes, c => Assert.Equal(1, c.Avoidance!.Value, 9));
+        Assert.NotEqual(FeatureSplitRegime.None, summary.FeatureSplit.Regime);
+        Assert.Null(summary.TargetClass);
+        Assert.Equal(summary.FeatureSplit.Classes, merged.FeatureSplit!.Classes);
+        Assert.Equal(summary.FeatureSplit.Regime, merged.FeatureSplit.Regime);
     }
 
     private static double JsonNumber(string path, params string[] keys)
