@@ -250,7 +250,7 @@ public static class ScanFinalizer
             throw new DataException(Setting.Message($"The feature split runs the model that scanned, '{identity.Model}' (as scan.json names it), and it is not there: judge from the folder the scan ran in, or without the split ({Setting.FeatureSplit} off)."));
         }
 
-        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(identity.Model)));
+        var sha = ScanIdentity.Sha256Of(identity.Model);
         return sha == identity.ModelSha256
             ? OnnxModel.Load(identity.Model)
             : throw new DataException(Setting.Message($"'{identity.Model}' has changed since it scanned (sha256 {sha}, scan.json recorded {identity.ModelSha256}); the feature split must run the model that scanned: restore it, or judge without the split ({Setting.FeatureSplit} off)."));

@@ -58,6 +58,9 @@ public sealed record ScanIdentity
     /// <summary>Whether float32 masks are kept in masks.npy.</summary>
     public bool SaveMasks { get; init; }
 
+    /// <summary>The SHA-256 of a model file, as <see cref="ModelSha256"/> records it.</summary>
+    public static string Sha256Of(string modelPath) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(modelPath)));
+
     /// <summary>The same identity for another slice.</summary>
     public ScanIdentity WithSlice(long start, long end, string? shard) => this with { SliceStart = start, SliceEnd = end, Shard = shard };
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
 using OnnxCd.Runtime.Data.Sources;
 using OnnxCd.Runtime.Detection;
 using OnnxCd.Runtime.Distillation;
@@ -49,7 +48,7 @@ public static class Scanner
         var identity = new ScanIdentity
         {
             Model = modelPath,
-            ModelSha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(modelPath))),
+            ModelSha256 = ScanIdentity.Sha256Of(modelPath),
             Data = Path.GetFullPath(settings.Data),
             Format = settings.Format == "auto" ? DatasetSource.Detect(settings.Data) : settings.Format,
             Labels = settings.Labels is null ? null : Path.GetFullPath(settings.Labels),
