@@ -15,9 +15,10 @@ public sealed partial class LayoutTests
         ["Execution"] = ["Graph", "Autodiff"],
         ["Distillation"] = ["Graph", "Autodiff", "Execution", "Data"],
         ["Compilation"] = ["Graph", "Autodiff", "Execution", "Distillation", "Data", "Detection"],
+        ["Features"] = ["Graph", "Execution", "Distillation", "Data"],
         ["Detection"] = ["Data"],
         ["Reporting"] = ["Data", "Detection"],
-        ["Scanning"] = ["Graph", "Execution", "Distillation", "Data", "Detection", "Reporting"],
+        ["Scanning"] = ["Graph", "Execution", "Distillation", "Features", "Data", "Detection", "Reporting"],
         ["Benchmarking"] = ["Graph", "Execution", "Distillation", "Detection"],
         ["Inspection"] = ["Graph", "Autodiff", "Execution"],
     };

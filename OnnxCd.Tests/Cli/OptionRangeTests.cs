@@ -37,6 +37,7 @@ public sealed class OptionRangeTests
         { "--format", "csv", "auto, folder, npy, idx or cifar" },
         { "--truth-kind", "maybe", "auto, indices or indicator" },
         { "--target-lift", "maybe", "--target-lift maybe is not valid; it must be on or off" },
+        { "--feature-split", "yes", "--feature-split yes is not valid; it must be on or off" },
         { "--probe-memory", "12X", "--probe-memory '12X' is not valid; give a size such as 8G" },
         { "--probe-memory", "0", "--probe-memory '0' is not valid" },
         { "--probe-memory", "-1G", "--probe-memory '-1G' is not valid" },
