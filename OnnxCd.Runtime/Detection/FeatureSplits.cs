@@ -17,10 +17,10 @@ public static class FeatureSplits
     /// <summary>The principal components a class's features are projected on.</summary>
     public const int Components = 10;
 
-    /// <summary>The median class silhouette from which a scan reads as all-to-all: 0.46–0.48 on all-to-all, at most 0.25 on every other set of five seeds.</summary>
+    /// <summary>The median class silhouette from which a scan reads as all-to-all: 0.46–0.48 on all-to-all, at most 0.25 on every other set of six seeds (onnx-models/README.md).</summary>
     public const double EveryClassSplits = 0.35;
 
-    /// <summary>The avoidance below which a class's split holds samples unlike clean ones: at most 0.25 for the target of every all-to-one set of five seeds, 0.53 and above for the other classes but one.</summary>
+    /// <summary>The avoidance below which a class's split holds samples unlike clean ones: at most 0.25 for the target on all 72 all-to-one sets of six seeds, 0.4 and above for every other class on all but one set (onnx-models/README.md).</summary>
     public const double Avoided = 0.4;
 
     /// <summary>The fewest reference samples of a class its avoidance is measured with.</summary>
