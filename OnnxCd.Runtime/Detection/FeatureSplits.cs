@@ -54,10 +54,11 @@ public static class FeatureSplits
 
         var margins = new double[features.Count];
         var splits = new List<ClassSplit>();
+        var referenceByClass = reference is { } rc ? Enumerable.Range(0, rc.Features.Count).ToLookup(i => rc.Classes[i], i => rc.Features[i]) : null;
         foreach (var members in Enumerable.Range(0, features.Count).GroupBy(i => classes[i]).OrderBy(g => g.Key))
         {
             var own = members.ToList();
-            var referenceOwn = reference is { } rc ? Enumerable.Range(0, rc.Features.Count).Where(i => rc.Classes[i] == members.Key).Select(i => rc.Features[i]).ToList() : [];
+            var referenceOwn = referenceByClass?[members.Key].ToList() ?? [];
             if (SplitClass(members.Key, own.Select(i => features[i]).ToList(), referenceOwn) is { } split)
             {
                 splits.Add(split.Split);
@@ -114,14 +115,14 @@ public static class FeatureSplits
         }
 
         var step = (own.Count + MaximumFitted - 1) / MaximumFitted;
-        var fitted = own.Where((_, i) => i % step == 0).ToList();
-        var projection = Projection.Fit(fitted, Components);
-        var points = fitted.Select(projection.Apply).ToList();
+        var projection = Projection.Fit(own.Where((_, i) => i % step == 0).ToList(), Components);
+        var projected = own.Select(projection.Apply).ToList();
+        var points = projected.Where((_, i) => i % step == 0).ToList();
         var clusters = KMeansClustering.Cluster(points.Select(p => p.Select(v => (float)v).ToArray()).ToList(), 2, Starts);
         var centres = Enumerable.Range(0, 2).Select(k => Centre(points.Where((_, i) => clusters[i] == k).ToList(), points[0].Length)).ToArray();
         var silhouette = Silhouette(points, clusters);
 
-        var assigned = own.Select(f => Nearest(centres, projection.Apply(f))).ToList();
+        var assigned = projected.Select(p => Nearest(centres, p)).ToList();
         var small = assigned.Count(a => a.Cluster == 1) < assigned.Count(a => a.Cluster == 0) ? 1 : 0;
         // m = ‖x − larger centre‖ − ‖x − smaller centre‖, over the class's std of m
         var raw = assigned.Select(a => a.Distances[1 - small] - a.Distances[small]).ToArray();

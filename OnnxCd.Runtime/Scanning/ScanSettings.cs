@@ -87,7 +87,7 @@ public sealed record ScanSettings
     /// <see cref="LiftTarget"/> when set, else in probability mode (the default scan, chosen on the attack
     /// suite and confirmed on retrained models: onnx-models/README.md) and not for the paper's CD-L and CD-F.
     /// </summary>
-    public bool LiftsTargetFor(CdMode mode) => LiftTarget ?? mode == CdMode.Probs;
+    public bool LiftsTargetFor(CdMode mode) => LiftTarget ?? OnByDefault(mode);
 
     /// <summary>
     /// Whether the scan of masks of <paramref name="mode"/> splits each class's penultimate features:
@@ -95,7 +95,10 @@ public sealed record ScanSettings
     /// every class splits, and the target named by a clean reference set when one is given; confirmed on
     /// retrained models, onnx-models/README.md) and not for the paper's CD-L and CD-F.
     /// </summary>
-    public bool SplitsFeaturesFor(CdMode mode) => FeatureSplit ?? mode == CdMode.Probs;
+    public bool SplitsFeaturesFor(CdMode mode) => FeatureSplit ?? OnByDefault(mode);
+
+    /// <summary>Whether a judging step developed on the attack suite is on when not set: in probability mode, the default scan's, and not for the paper's CD-L and CD-F.</summary>
+    private static bool OnByDefault(CdMode mode) => mode == CdMode.Probs;
 
     /// <summary>
     /// The default suspicion for masks of <paramref name="mode"/>: <see cref="SuspicionKind.SizeShapeFamily"/>
