@@ -27,7 +27,7 @@ DIR` (and `--attacks clean` for a second clean scan set), then this script with 
 --confirm`, which writes its table between the confirmation markers instead.
 
 Scans are kept under --work and reused when their summary.json exists (--fresh to redo them).
---rejudge re-finalises each finished default scan with the build given (`onnxcd scan ... --resume`: every
+--rejudge re-finalises each finished default and reference scan with the build given (`onnxcd scan ... --resume`: every
 sample is already scored, so no CD runs, only the judging: suspicion, flags, suspected target), for a
 change in how scans are judged.
 
@@ -75,6 +75,9 @@ def onnxcd(cli, args, what):
         sys.exit(f"onnxcd {args[0]} failed on {what}, exit {result.returncode}:\n{result.stdout}\n{result.stderr}")
 
 
+REFERENCE = ["--reference", os.path.join(MODELS, "scansets", "reference-images.npy"), "--reference-labels", os.path.join(MODELS, "scansets", "reference-labels.npy")]
+
+
 def scan_command(model, prefix, out):
     return ["scan", "--model", model, "--data", f"{prefix}-images.npy", "--labels", f"{prefix}-labels.npy",
             "--device", "cpu", "--out", out, "--truth", f"{prefix}-poison.npy"]
@@ -88,9 +91,9 @@ def run_scan(cli, models, name, model, mode, work, fresh, rejudge=False):
         return os.path.join(run_scan(cli, models, name, model, "default", work, fresh), "logits")
     prefix = os.path.join(models, "scansets", name)
     if os.path.exists(os.path.join(out, "summary.json")) and not fresh:
-        if rejudge and mode == "default":
+        if rejudge and mode in ("default", "reference"):
             print(f"{name} {mode}: judging again", flush=True)
-            onnxcd(cli, scan_command(model, prefix, out) + ["--resume"], f"{name} ({mode}, judged again)")
+            onnxcd(cli, scan_command(model, prefix, out) + ["--resume"] + (REFERENCE if mode == "reference" else []), f"{name} ({mode}, judged again)")
         return out
     if os.path.exists(out):
         subprocess.run(["rm", "-rf", out], check=True)
@@ -99,8 +102,7 @@ def run_scan(cli, models, name, model, mode, work, fresh, rejudge=False):
         default = run_scan(cli, models, name, model, "default", work, False)
         subprocess.run(["cp", "-r", default, out], check=True)
         subprocess.run(["rm", "-rf", os.path.join(out, "reference")], check=True)
-        reference = os.path.join(MODELS, "scansets", "reference")
-        onnxcd(cli, scan_command(model, prefix, out) + ["--resume", "--reference", f"{reference}-images.npy", "--reference-labels", f"{reference}-labels.npy"], f"{name} (with the clean reference)")
+        onnxcd(cli, scan_command(model, prefix, out) + ["--resume"] + REFERENCE, f"{name} (with the clean reference)")
         return out
     if mode in JUDGED:
         default = run_scan(cli, models, name, model, "default", work, False)

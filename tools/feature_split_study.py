@@ -145,7 +145,7 @@ def judge(work, models, name, reference=None):
         rule, target, regime = unlifted + unlifted.std(ddof=1) * (labels == top), top, "one class splits"
     else:
         rule, target, regime = default, named, "default"
-    result = dict(default=default, rule=rule, truth=truth, named=named, target=target, regime=regime,
+    result = dict(default=default, rule=rule, truth=truth, labels=labels, unlifted=unlifted, named=named, target=target, regime=regime,
                   median=median, top=top, z=z)
     if reference is not None:
         if median >= EVERY:

@@ -187,7 +187,7 @@ internal static class ScanCommand
                 : FormattableString.Invariant($"Target?       none: the clean reference goes into both parts of every class's feature split (avoidance ≥ {FeatureSplits.Avoided:G})"));
             if (s.TargetLift is { } splitLift && split.Target is { } lifted)
             {
-                output.WriteLine(string.Create(invariant, $"Lifted        the suspicion of class {ClassName(s, lifted)}'s samples by {splitLift:G4} (--target-lift on: one standard deviation of the suspicion)"));
+                output.WriteLine(string.Create(invariant, $"Lifted        the suspicion of class {ClassName(s, lifted)}'s samples by {splitLift:G4} (--target-lift on: one standard deviation of the suspicion), and by {FeatureSplits.ReferenceWeight:G} of it per robust standard deviation that a sample lies further than the class's median from its {FeatureSplits.NearestReference} nearest clean reference images"));
             }
         }
         else if (s.SuspectedTarget is { } t)

@@ -163,7 +163,7 @@ public static class HtmlReport
             html.Append($"<p>Suspected target class: <b>{Name(target)}</b>, named by the clean reference: its features split in two, and one part holds {c.Excess:F0} of its {c.Samples} samples beyond the share of the class's {c.ReferenceSamples} clean reference images that go there (avoidance {F(c.Avoidance!.Value)}, below {G(FeatureSplits.Avoided)}).</p>");
             if (report.TargetLift is { } lift)
             {
-                html.Append($"<p>Its samples' suspicion is lifted by {lift.ToString("G4", CultureInfo.InvariantCulture)} (one standard deviation of the scan's suspicion): an all-to-one backdoor puts every poison in its target class.</p>");
+                html.Append($"<p>Its samples' suspicion is lifted by {lift.ToString("G4", CultureInfo.InvariantCulture)} (one standard deviation of the scan's suspicion): an all-to-one backdoor puts every poison in its target class. Within the class, a sample far from the clean images ranks higher: {G(FeatureSplits.ReferenceWeight)} of the lift is added per robust standard deviation (1.4826 MAD over the class) that its mean distance to its {FeatureSplits.NearestReference} nearest clean reference images of the class, in the split's space, lies above the class's median, and taken away below it.</p>");
             }
         }
         else

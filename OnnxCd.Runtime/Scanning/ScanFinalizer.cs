@@ -58,7 +58,7 @@ public static class ScanFinalizer
         var poisoned = truth is null ? null : samples.Indices.Select(i => truth.Poisoned[i]).ToArray();
         var names = classesBy == "label" ? source.ClassNames : null;
         var standouts = classes is null ? null : Standouts(own, shape, classes);
-        var (featureSplit, margins) = settings.SplitsFeaturesFor(identity.Mode) && classes is not null ? SplitFeatures(identity, settings, source, samples, classes, reference) : (null, null);
+        var (featureSplit, placement) = settings.SplitsFeaturesFor(identity.Mode) && classes is not null ? SplitFeatures(identity, settings, source, samples, classes, reference) : (null, null);
 
         // Flags, and the class statistics that count them, from the suspicion as it stands.
         (Threshold, bool[], IReadOnlyList<ClassStatistics>) Flag(double[] scores)
@@ -77,7 +77,7 @@ public static class ScanFinalizer
             target = null;
             if (featureSplit.Regime == FeatureSplitRegime.EveryClassSplits || settings.LiftsTargetFor(identity.Mode))
             {
-                (suspicion, lift) = FeatureSplits.Apply(featureSplit, suspicion, margins!, classes!);
+                (suspicion, lift) = FeatureSplits.Apply(featureSplit, suspicion, placement!, classes!);
                 (threshold, flagged, statistics) = Flag(suspicion);
             }
         }
@@ -205,11 +205,11 @@ public static class ScanFinalizer
     /// <summary>
     /// The split of each class's penultimate features (<see cref="FeatureSplits"/>), from one forward pass over
     /// the scored samples with the model that scanned them, and over the clean reference set's when the scan has
-    /// one; with each sample's margin towards its class's smaller cluster. Null for a model without a 4-D
+    /// one; with where each sample lies in its class's split. Null for a model without a 4-D
     /// feature map (no convolutional stage), which is judged without the split.
     /// </summary>
     /// <exception cref="DataException">The model that scanned is gone or has changed, or a scored sample cannot be read again.</exception>
-    private static (FeatureSplit? Split, double[]? Margins) SplitFeatures(ScanIdentity identity, ScanSettings settings, DatasetSource source, ScoredSamples samples, IReadOnlyList<long> classes, ScoredSamples? reference)
+    private static (FeatureSplit? Split, SplitPlacement? Placement) SplitFeatures(ScanIdentity identity, ScanSettings settings, DatasetSource source, ScoredSamples samples, IReadOnlyList<long> classes, ScoredSamples? reference)
     {
         var model = ScanningModel(identity);
         var options = new CdOptions { Mode = CdMode.Features, Mean = identity.Mean, Std = identity.Std };

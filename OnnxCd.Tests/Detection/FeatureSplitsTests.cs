@@ -79,20 +79,22 @@ public sealed class FeatureSplitsTests
             }
         }
 
-        var (split, margins) = FeatureSplits.Compute(features, classes, null);
+        var (split, placement) = FeatureSplits.Compute(features, classes, null);
 
         Assert.Equal(FeatureSplitRegime.EveryClassSplits, split.Regime);
         Assert.True(split.MedianSilhouette >= FeatureSplits.EveryClassSplits, $"median silhouette {split.MedianSilhouette}");
         Assert.Null(split.Target);
-        Assert.All(Enumerable.Range(0, features.Count), i => Assert.Equal(small[i], margins[i] > 0));
+        Assert.All(Enumerable.Range(0, features.Count), i => Assert.Equal(small[i], placement.Margins[i] > 0));
+        // No reference: no sample has a reference distance.
+        Assert.All(placement.ReferenceDistances, d => Assert.True(double.IsNaN(d)));
     }
 
     [Fact]
     public void CleanReference_NamesThePoisonedClass_AndNotOneWhoseImagesComeInTwoKinds()
     {
-        var (features, classes, reference, referenceClasses, _) = Scan(classes: 6, natural: 2, poisoned: 4, poisons: 20, seed: 2);
+        var (features, classes, reference, referenceClasses, truth) = Scan(classes: 6, natural: 2, poisoned: 4, poisons: 20, seed: 2);
 
-        var (split, _) = FeatureSplits.Compute(features, classes, (reference, referenceClasses));
+        var (split, placement) = FeatureSplits.Compute(features, classes, (reference, referenceClasses));
 
         Assert.Equal(FeatureSplitRegime.CleanReference, split.Regime);
         Assert.Equal(4, split.Target);
@@ -105,6 +107,28 @@ public sealed class FeatureSplitsTests
         Assert.True(natural.Silhouette > FeatureSplits.EveryClassSplits, $"natural silhouette {natural.Silhouette}");
         Assert.True(natural.Avoidance > FeatureSplits.Avoided, $"natural avoidance {natural.Avoidance}");
         Assert.Equal(40, natural.ReferenceSamples);
+        // In the named class, every poison lies further from the clean images than every clean sample.
+        var members = Enumerable.Range(0, features.Count).Where(i => classes[i] == 4).ToList();
+        var nearestPoison = members.Where(i => truth[i]).Min(i => placement.ReferenceDistances[i]);
+        var furthestClean = members.Where(i => !truth[i]).Max(i => placement.ReferenceDistances[i]);
+        Assert.True(nearestPoison > furthestClean, $"nearest poison {nearestPoison}, furthest clean sample {furthestClean}");
+    }
+
+    [Fact]
+    public void ReferenceDistance_IsTheMeanDistanceToTheNearestCleanImages_InTheSplitSpace()
+    {
+        // One feature: the class 0, 1, 10, 11 standardises by its population std σ = √25.25, and projecting a
+        // single feature keeps distances. Of five clean images at 0 and five at 1, the five nearest to 0 are those
+        // at 0 (distance 0), to 1 those at 1 (0), to 10 and to 11 those at 1 (9/σ and 10/σ each).
+        float[][] features = [[0f], [1f], [10f], [11f]];
+        float[][] reference = [[0f], [0f], [0f], [0f], [0f], [1f], [1f], [1f], [1f], [1f]];
+
+        var (_, placement) = FeatureSplits.Compute(features, [0L, 0, 0, 0], (reference, reference.Select(_ => 0L).ToList()));
+
+        var sigma = Math.Sqrt(25.25);
+        Assert.Equal(5, FeatureSplits.NearestReference);
+        double[] expected = [0, 0, 9 / sigma, 10 / sigma];
+        Assert.All(Enumerable.Range(0, 4), i => Assert.Equal(expected[i], placement.ReferenceDistances[i], 6));
     }
 
     [Fact]
@@ -135,25 +159,30 @@ public sealed class FeatureSplitsTests
     }
 
     [Fact]
-    public void Apply_AllToAll_AddsTheScaledMargins_AndTheCleanReference_LiftsItsTarget()
+    public void Apply_AllToAll_AddsTheScaledMargins_AndTheCleanReference_LiftsItsTarget_ByReferenceDistance()
     {
-        double[] suspicion = [1, 2, 3, 6];
-        double[] margins = [-1, 1, 2, -2];
-        long[] classes = [0, 1, 0, 2];
+        double[] suspicion = [1, 2, 3, 6, 4];
+        double[] margins = [-1, 1, 2, -2, 0];
+        double[] distances = [1, 9, 3, 7, 2];
+        long[] classes = [0, 1, 0, 2, 0];
+        var placement = new SplitPlacement(margins, distances);
         var every = new FeatureSplit(FeatureSplitRegime.EveryClassSplits, 0.5, [], null);
         var reference = new FeatureSplit(FeatureSplitRegime.CleanReference, 0.2, [], 0);
         var none = new FeatureSplit(FeatureSplitRegime.CleanReference, 0.2, [], null);
 
-        var (all, noLift) = FeatureSplits.Apply(every, suspicion, margins, classes);
-        var (lifted, lift) = FeatureSplits.Apply(reference, suspicion, margins, classes);
-        var (unchanged, _) = FeatureSplits.Apply(none, suspicion, margins, classes);
+        var (all, noLift) = FeatureSplits.Apply(every, suspicion, placement, classes);
+        var (lifted, lift) = FeatureSplits.Apply(reference, suspicion, placement, classes);
+        var (unchanged, _) = FeatureSplits.Apply(none, suspicion, placement, classes);
 
-        // std of the suspicion √(14/3); of the margins √(10/3).
-        var (s, m) = (Math.Sqrt(14.0 / 3), Math.Sqrt(10.0 / 3));
+        // std of the suspicion √(14.8/4); of the margins √(10/4).
+        var (s, m) = (Math.Sqrt(3.7), Math.Sqrt(2.5));
         Assert.Null(noLift);
-        Assert.All(Enumerable.Range(0, 4), i => Assert.Equal((suspicion[i] / s) + (margins[i] / m), all[i], 12));
+        Assert.All(Enumerable.Range(0, 5), i => Assert.Equal((suspicion[i] / s) + (margins[i] / m), all[i], 12));
         Assert.Equal(s, lift!.Value, 12);
-        Assert.Equal([1 + s, 2, 3 + s, 6], lifted);
+        // Class 0's distances 1, 3, 2: median 2, MAD 1, so z = −1, +1, 0 over 1.4826; classes 1 and 2 keep theirs.
+        var z = 1 / 1.4826;
+        double[] expected = [1 + s - (0.5 * s * z), 2, 3 + s + (0.5 * s * z), 6, 4 + s];
+        Assert.All(Enumerable.Range(0, 5), i => Assert.Equal(expected[i], lifted[i], 12));
         Assert.Equal(suspicion, unchanged);
     }
 

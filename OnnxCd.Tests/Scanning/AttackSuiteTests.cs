@@ -23,7 +23,8 @@ public sealed class AttackSuiteTests(ITestOutputHelper output)
     /// what the default names where it names the truth: a class, "none" (all-to-all, where no single class is
     /// the target), or null where it names a wrong class or none against a target (those are listed as failures
     /// in onnx-models/README.md, not asserted); then, for the sets where the clean reference names the target the
-    /// default misses, the AUROC with it.
+    /// default misses, and for Adaptive-Blend, where its distance term moves the ranking within the class most,
+    /// the AUROC with it.
     /// </summary>
     public static TheoryData<string, string, double, double, double, double, string?, double?> Sets => new()
     {
@@ -34,11 +35,11 @@ public sealed class AttackSuiteTests(ITestOutputHelper output)
         { "trojan", "fmnist-trojan.onnx", 0.9924, 0.9941, 0.9602, 0.9924, "0", null },
         { "dynamic", "fmnist-dynamic.onnx", 0.9981, 0.9936, 0.9924, 0.9981, "0", null },
         { "smooth", "fmnist-smooth.onnx", 0.9355, 0.9088, 0.8605, 0.9355, "0", null },
-        { "adaptive", "fmnist-adaptive.onnx", 0.9333, 0.9337, 0.8428, 0.9333, "0", null },
-        { "badnets1", "fmnist-badnets1.onnx", 0.9820, 0.9845, 0.9820, 0.9820, null, 0.9956 },
-        { "mobile-sig", "fmnist-mobile-sig.onnx", 0.8960, 0.8655, 0.8960, 0.8960, null, 0.9721 },
+        { "adaptive", "fmnist-adaptive.onnx", 0.9333, 0.9337, 0.8428, 0.9333, "0", 0.9790 },
+        { "badnets1", "fmnist-badnets1.onnx", 0.9820, 0.9845, 0.9820, 0.9820, null, 0.9995 },
+        { "mobile-sig", "fmnist-mobile-sig.onnx", 0.8960, 0.8655, 0.8960, 0.8960, null, 0.9907 },
         { "badnets-aug", "fmnist-badnets-aug.onnx", 0.9932, 0.9884, 0.9855, 0.9932, "0", null },
-        { "cleanlabel", "fmnist-cleanlabel.onnx", 0.8565, 0.8250, 0.8565, 0.8565, null, 0.9242 },
+        { "cleanlabel", "fmnist-cleanlabel.onnx", 0.8565, 0.8250, 0.8565, 0.8565, null, 0.9414 },
         { "all2all", "fmnist-all2all.onnx", 0.9944, 0.9906, 0.9944, 0.8567, "none", null },
     };
 

@@ -209,11 +209,11 @@ public sealed class ScannerTests
         using var source = Runtime.Data.Sources.DatasetSource.Open(settings.Data, "auto", new Runtime.Data.Sources.ImageSpec(1, 28, 28), settings.Labels);
         var features = Runtime.Features.PenultimateFeatures.Extract(Runtime.Graph.OnnxModel.Load(ShippedSamples.ModelPath), new CdOptions(), source, identity.Image, 0, 40, _ => true, 8, new Runtime.Execution.ExecutionOptions())!;
         var labels = Enumerable.Range(0, 40).Select(i => (long)(i % 4)).ToList();
-        var (expected, margins) = FeatureSplits.Compute(features.Select(f => f.Values).ToList(), labels, null);
+        var (expected, placement) = FeatureSplits.Compute(features.Select(f => f.Values).ToList(), labels, null);
         Assert.Equal(expected.Regime, split.Regime);
         Assert.Equal(expected.MedianSilhouette, split.MedianSilhouette, 12);
         var plain = Column(dir.File("unsplit/scores.csv"), "suspicion");
-        Assert.Equal(FeatureSplits.Apply(expected, plain, margins, labels).Suspicion, Column(dir.File("out/scores.csv"), "suspicion"));
+        Assert.Equal(FeatureSplits.Apply(expected, plain, placement, labels).Suspicion, Column(dir.File("out/scores.csv"), "suspicion"));
     }
 
     [Fact]
