@@ -52,7 +52,7 @@ internal sealed class ScanOptions : CdCommandOptions, IJudgingOptions
     [Option("out", Default = "scan-out", HelpText = "Output folder.")]
     public string Out { get; set; } = "scan-out";
 
-    [Option("threshold", HelpText = "Flagging rule: mean-std (default), mad, quantile, or reference (default when --reference is given).")]
+    [Option("threshold", HelpText = "Flagging rule: mean-std (default), mad, quantile, or reference (the default when --reference is given and the feature split is off: the split lifts the scan's suspicion, not the reference's).")]
     public string? Threshold { get; set; }
 
     [Option('k', HelpText = "k for mean-std, mad and reference (default 1), or q for quantile (default 0.05).")]
@@ -113,6 +113,7 @@ internal static class ScanCommand
         OptionParsing.OneOf(o.Format, "--format", DatasetSource.Formats);
         var model = OnnxModel.Load(o.Model);
         CdSetup.Warn(model, log);
+        var cd = CdSetup.Options(o, model);
         var settings = Judging(o) with
         {
             Data = o.Data,
@@ -123,12 +124,18 @@ internal static class ScanCommand
             SaveMasks = o.SaveMasks,
             Resume = o.Resume,
             BatchSize = batchSize,
-            Cd = CdSetup.Options(o, model),
+            Cd = cd,
             Sessions = CdSetup.Sessions(o, o.Sessions),
             Noise = CdSetup.Noise(o),
             NoiseDescription = o.Noise is null ? $"seed {o.Seed}" : $"file {Path.GetFullPath(o.Noise)}",
             InputSize = OptionParsing.InputSize(o.InputSize),
         };
+        if (o.Threshold is null && o.Reference is not null && !settings.SplitsFeaturesFor(cd.Mode))
+        {
+            // The reference's own threshold (the original code's rule) is the default only where the feature split
+            // leaves the suspicion as CD scored it: the split lifts and rescales the scan's suspicion, not the reference's.
+            settings = settings with { Threshold = Parse(() => ThresholdRule.Parse("reference", o.K)) };
+        }
 
         var summary = ScanProgressDisplay.Run(log, progress => Scanner.Scan(o.Model, settings, o.Out, progress));
         Print(summary, output);
@@ -144,7 +151,7 @@ internal static class ScanCommand
         }
 
         OptionParsing.OneOf(o.TruthKind, "--truth-kind", GroundTruth.Kinds);
-        var rule = Parse(() => ThresholdRule.Parse(o.Threshold ?? (o.Reference is null ? "mean-std" : "reference"), o.K));
+        var rule = Parse(() => ThresholdRule.Parse(o.Threshold ?? "mean-std", o.K));
         if (rule.Kind == ThresholdKind.Reference && o.Reference is null && o is ScanOptions)
         {
             throw new UsageException("--threshold reference needs a clean reference dataset: give it with --reference DATA.");

@@ -42,6 +42,24 @@ public sealed class ScanCommandTests
         Assert.DoesNotContain("Run           ", output, StringComparison.Ordinal);
     }
 
+    /// <summary>With a reference, its own threshold is the default only where the feature split is off: the split lifts and rescales the scan's suspicion, not the reference's.</summary>
+    [Theory]
+    [InlineData(new string[0], "of 24 scanned suspicion scores")]
+    [InlineData(new[] { "--feature-split", "off" }, "of 24 clean reference suspicion scores")]
+    [InlineData(new[] { "--mode", "logits" }, "of 24 clean reference suspicion scores")]
+    [InlineData(new[] { "--threshold", "reference" }, "of 24 clean reference suspicion scores")]
+    public void WithAReference_TheDefaultThreshold_IsTheReferencesOnlyWithoutTheFeatureSplit(string[] options, string expected)
+    {
+        using var dir = new TempDirectory();
+        var (images, shape) = ShippedSamples.Many(24);
+        NpyFile.Write(dir.File("x.npy"), NpyArray.Of(images, shape));
+
+        var (code, output, log) = CliRunner.Run(["scan", "--model", ShippedSamples.ModelPath, "--data", dir.File("x.npy"), "--reference", dir.File("x.npy"), "--steps", "3", "--device", "cpu", "--out", dir.File("out"), .. options]);
+
+        Assert.True(code == 0, log);
+        Assert.Contains(expected, output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--threshold", "reference", "needs a clean reference dataset")]
     [InlineData("--shard", "3/2", "give i/n with 0 ≤ i < n")]
