@@ -238,12 +238,16 @@ def main():
         wanted = args.sets.split(",")
         sets = [s for s in sets if s[0] in wanted]
     results = measure(sets, modes, args.models, args.work, args.cli, args.fresh, args.confirm, args.rejudge)
-    text = table(results, modes)
-    print(text)
     with open(os.path.join(args.work, "lab.json"), "w") as f:
         json.dump(results, f, indent=2)
-    if args.write_readme:
-        write_readme_table(args.table or MARKERS[args.confirm], text)
+    publish(table(results, modes), (args.table or MARKERS[args.confirm]) if args.write_readme else None)
+
+
+def publish(text, markers):
+    """Print a table, and with `markers` (a README marker name; None for none) write it into onnx-models/README.md."""
+    print(text)
+    if markers:
+        write_readme_table(markers, text)
 
 
 def write_readme_table(markers, text):

@@ -49,7 +49,7 @@ from sklearn.metrics import roc_auc_score, silhouette_score
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from detection_lab import MODELS, scan_sets, target_mark, write_readme_table  # noqa: E402
+from detection_lab import MODELS, publish, scan_sets, target_mark  # noqa: E402
 from train_backdoor import ATTACKS, MobileCnn, load, reference_set  # noqa: E402
 from train_fmnist_cnn import SmallCnn  # noqa: E402
 
@@ -205,10 +205,7 @@ def main():
         lines.append(summary_line(f"Reference rule AUROC ({args.reference} clean images a class)", aurocs["reference_rule"]) + ".")
     lines.append(f"Target right (none on all-to-all and the clean model): default {right['named']} of {len(sets)}, feature split {right['target']} of {len(sets)}"
                  + (f", reference rule {right['reference_target']} of {len(sets)}." if reference else "."))
-    text = "\n".join(lines)
-    print(text)
-    if args.write_readme:
-        write_readme_table(args.table, text)
+    publish("\n".join(lines), args.table if args.write_readme else None)
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ from sklearn.decomposition import PCA
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from detection_lab import MODELS, scan_sets, write_readme_table  # noqa: E402
+from detection_lab import MODELS, publish, scan_sets  # noqa: E402
 from feature_split_study import COMPONENTS, auroc, clean_reference, features, judge  # noqa: E402
 
 NEAREST = 5
@@ -126,10 +126,7 @@ def main():
               f"| scan set | {args.chosen}: AUROC on each seed (reference rule) |", "|---|---|"]
     for name, pairs in per_set.items():
         lines.append(f"| {name} | " + ", ".join(f"{c:.3f} ({r:.3f})" for r, c in pairs) + " |")
-    text = "\n".join(lines)
-    print(text)
-    if args.write_readme:
-        write_readme_table(args.table, text)
+    publish("\n".join(lines), args.table if args.write_readme else None)
 
 
 if __name__ == "__main__":
