@@ -6,7 +6,7 @@ namespace OnnxCd.Runtime.Reporting;
 /// <summary>The report's charts, drawn by ScottPlot as PNG bytes.</summary>
 public static class Plots
 {
-    /// <summary>Overlaid histograms of the scores of two groups (for example clean and poisoned), with the threshold as a vertical line.</summary>
+    /// <summary>Overlaid histograms of the suspicion of two groups (for example clean and poisoned), with the threshold as a vertical line.</summary>
     public static byte[] Histogram(IReadOnlyList<(string Name, IReadOnlyList<double> Scores, string Color)> groups, double? threshold, string title)
     {
         var plot = new Plot();
@@ -45,7 +45,7 @@ public static class Plots
         }
 
         plot.Title(title);
-        plot.XLabel("mask L1 (small = suspicious)");
+        plot.XLabel("suspicion (larger = more suspicious)");
         plot.YLabel("samples");
         plot.ShowLegend(Alignment.UpperLeft);
         return plot.GetImageBytes(720, 360, ImageFormat.Png);
