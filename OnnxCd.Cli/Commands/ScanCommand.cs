@@ -134,7 +134,7 @@ internal static class ScanCommand
         {
             // The reference's own threshold (the original code's rule) is the default only where the feature split
             // leaves the suspicion as CD scored it: the split lifts and rescales the scan's suspicion, not the reference's.
-            settings = settings with { Threshold = Parse(() => ThresholdRule.Parse("reference", o.K)) };
+            settings = settings with { Threshold = settings.Threshold with { Kind = ThresholdKind.Reference } };
         }
 
         var summary = ScanProgressDisplay.Run(log, progress => Scanner.Scan(o.Model, settings, o.Out, progress));

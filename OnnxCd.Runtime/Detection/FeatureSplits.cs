@@ -60,8 +60,8 @@ public static class FeatureSplits
         }
 
         var margins = new double[features.Count];
-        var distances = Enumerable.Repeat(double.NaN, features.Count).ToArray();
         var splits = new List<ClassSplit>();
+        var spaces = new Dictionary<long, (List<int> Members, List<double[]> Scanned, List<double[]> Clean)>();
         var referenceByClass = reference is { } rc ? Enumerable.Range(0, rc.Features.Count).ToLookup(i => rc.Classes[i], i => rc.Features[i]) : null;
         foreach (var members in Enumerable.Range(0, features.Count).GroupBy(i => classes[i]).OrderBy(g => g.Key))
         {
@@ -70,10 +70,10 @@ public static class FeatureSplits
             if (SplitClass(members.Key, own.Select(i => features[i]).ToList(), referenceOwn) is { } split)
             {
                 splits.Add(split.Split);
+                spaces[members.Key] = (own, split.Scanned, split.Clean);
                 for (var k = 0; k < own.Count; k++)
                 {
                     margins[own[k]] = split.Margins[k];
-                    distances[own[k]] = split.ReferenceDistances[k];
                 }
             }
         }
@@ -85,6 +85,19 @@ public static class FeatureSplits
         var target = regime == FeatureSplitRegime.CleanReference
             ? splits.Where(s => s.Avoidance < Avoided).MaxBy(s => s.Excess)?.Class
             : null;
+
+        // Only the named class's distances are used (Apply), so only its samples are measured against its reference.
+        var distances = Enumerable.Repeat(double.NaN, features.Count).ToArray();
+        if (target is { } named)
+        {
+            var (members, scanned, clean) = spaces[named];
+            for (var k = 0; k < members.Count; k++)
+            {
+                // d = mean of the k smallest ‖x − reference image‖
+                distances[members[k]] = clean.Select(c => Distance(scanned[k], c)).Order().Take(NearestReference).Average();
+            }
+        }
+
         return (new FeatureSplit(regime, median, splits, target), new SplitPlacement(margins, distances));
     }
 
@@ -115,10 +128,13 @@ public static class FeatureSplits
                 var members = Enumerable.Range(0, classes.Count).Where(i => classes[i] == target).ToList();
                 var distances = members.Select(i => placement.ReferenceDistances[i]).ToList();
                 var (median, spread) = (Statistics.Median(distances), Statistics.ScaledMad(distances));
-                foreach (var i in members.Where(_ => spread > 0))
+                if (spread > 0)
                 {
-                    // s + w · std(s) · (d − median(d)) / (1.4826 · MAD(d)), over the target class
-                    lifted[i] += ReferenceWeight * lift * (placement.ReferenceDistances[i] - median) / spread;
+                    foreach (var i in members)
+                    {
+                        // s + w · std(s) · (d − median(d)) / (1.4826 · MAD(d)), over the target class
+                        lifted[i] += ReferenceWeight * lift * (placement.ReferenceDistances[i] - median) / spread;
+                    }
                 }
 
                 return (lifted, lift);
@@ -127,8 +143,8 @@ public static class FeatureSplits
         }
     }
 
-    /// <summary>One class's split, its samples' margins (each over the class's spread of margins) and reference distances; null for a class too small to split.</summary>
-    private static (ClassSplit Split, double[] Margins, double[] ReferenceDistances)? SplitClass(long label, List<float[]> own, List<float[]> reference)
+    /// <summary>One class's split, its samples' margins (each over the class's spread of margins), and its samples and reference images in the split's space (no reference images when it has too few); null for a class too small to split.</summary>
+    private static (ClassSplit Split, double[] Margins, List<double[]> Scanned, List<double[]> Clean)? SplitClass(long label, List<float[]> own, List<float[]> reference)
     {
         if (own.Count < 4)
         {
@@ -151,21 +167,19 @@ public static class FeatureSplits
         var margins = raw.Select(v => spread > 0 ? v / spread : 0).ToArray();
 
         double? avoidance = null, excess = null;
-        var distances = Enumerable.Repeat(double.NaN, own.Count).ToArray();
+        var clean = new List<double[]>();
         if (reference.Count >= MinimumReference)
         {
-            var clean = reference.Select(projection.Apply).ToList();
+            clean = reference.Select(projection.Apply).ToList();
             var scanShare = Shares(assigned.Select(a => a.Cluster), own.Count);
             var referenceShare = Shares(clean.Select(p => Nearest(centres, p).Cluster), reference.Count);
             // r = min over clusters k of reference share(k) / scan share(k); e = n · (scan share − reference share) in that cluster
             var k = Enumerable.Range(0, 2).Where(c => scanShare[c] > 0).MinBy(c => referenceShare[c] / scanShare[c]);
             avoidance = referenceShare[k] / scanShare[k];
             excess = own.Count * (scanShare[k] - referenceShare[k]);
-            // d = mean of the k smallest ‖x − reference image‖
-            distances = projected.Select(p => clean.Select(c => Distance(p, c)).Order().Take(NearestReference).Average()).ToArray();
         }
 
-        return (new ClassSplit(label, own.Count, silhouette, reference.Count, avoidance, excess), margins, distances);
+        return (new ClassSplit(label, own.Count, silhouette, reference.Count, avoidance, excess), margins, projected, clean);
     }
 
     private static double[] Shares(IEnumerable<int> clusters, int count)

@@ -4,6 +4,7 @@ namespace OnnxCd.Runtime.Detection;
 /// <param name="Margins">Each sample's margin towards its class's smaller cluster, over the class's spread of margins; 0 in a class too small to split.</param>
 /// <param name="ReferenceDistances">
 /// Each sample's mean distance, in its class's split space, to the <see cref="FeatureSplits.NearestReference"/> nearest
-/// clean reference images of its class; NaN without a reference or with fewer than <see cref="FeatureSplits.MinimumReference"/> of them.
+/// clean reference images of its class, for the samples of the class the reference names as the target
+/// (<see cref="FeatureSplit.Target"/>); NaN for every other sample (they are not measured, as nothing uses them).
 /// </param>
 public sealed record SplitPlacement(IReadOnlyList<double> Margins, IReadOnlyList<double> ReferenceDistances);
