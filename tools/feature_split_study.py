@@ -101,8 +101,9 @@ def clean_reference(per_class):
 
 
 def avoidance(feats, labels, ref_feats, ref_labels):
-    """Per class: the avoidance r_c and excess e_c of its 2-means split against the clean reference."""
-    ratio, excess = {}, {}
+    """Per class: the avoidance r_c and excess e_c of its 2-means split against the clean reference, and the
+    split's space (feature mean, feature std and the fitted PCA)."""
+    ratio, excess, spaces = {}, {}, {}
     for c in np.unique(labels):
         x = feats[labels == c]
         mean, std = x.mean(0), x.std(0) + 1e-8
@@ -114,7 +115,8 @@ def avoidance(feats, labels, ref_feats, ref_labels):
         k = int(np.argmin(ref_share / scan_share))
         ratio[int(c)] = ref_share[k] / scan_share[k]
         excess[int(c)] = len(x) * (scan_share[k] - ref_share[k])
-    return ratio, excess
+        spaces[int(c)] = (mean, std, pca)
+    return ratio, excess, spaces
 
 
 def rows(path):
@@ -151,11 +153,13 @@ def judge(work, models, name, reference=None):
         if median >= EVERY:
             result.update(reference_rule=rule, reference_target=None, avoided="every class splits")
         else:
-            ratio, excess = avoidance(feats, labels, features(models, name, reference[0]), reference[1])
+            reference_feats = features(models, name, reference[0])
+            ratio, excess, spaces = avoidance(feats, labels, reference_feats, reference[1])
             avoided = [c for c in ratio if ratio[c] < AVOID]
             named_by_reference = max(avoided, key=lambda c: excess[c]) if avoided else None
             lifted = unlifted + unlifted.std(ddof=1) * (labels == named_by_reference) if avoided else unlifted
-            result.update(reference_rule=lifted, reference_target=named_by_reference,
+            result.update(reference_rule=lifted, reference_target=named_by_reference, features=feats,
+                          reference_features=reference_feats, spaces=spaces,
                           avoided=", ".join(f"{c} ({ratio[c]:.2f}, {excess[c]:.0f})" for c in sorted(avoided, key=lambda c: -excess[c])) or "none")
     return result
 

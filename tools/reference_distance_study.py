@@ -32,13 +32,11 @@ import sys
 
 import numpy as np
 from scipy.stats import rankdata
-from sklearn.cluster import KMeans
-from sklearn.decomposition import PCA
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from detection_lab import MODELS, publish, scan_sets  # noqa: E402
-from feature_split_study import COMPONENTS, auroc, clean_reference, features, judge  # noqa: E402
+from feature_split_study import auroc, clean_reference, judge  # noqa: E402
 
 NEAREST = 5
 WEIGHTS = (0.5, 1, 2)
@@ -57,8 +55,9 @@ def robust_z(v):
     return (v - median) / (1.4826 * np.median(np.abs(v - median)) + 1e-12)
 
 
-def variants(models, name, j, reference):
-    """Each variant's suspicion for one judged set (`j`: feature_split_study.judge with the reference)."""
+def variants(j, reference):
+    """Each variant's suspicion for one judged set (`j`: feature_split_study.judge with the reference, whose
+    features and split spaces it reuses)."""
     base = j["reference_rule"]
     target = j["reference_target"]
     out = {"reference rule": base}
@@ -66,10 +65,8 @@ def variants(models, name, j, reference):
         return {**out, **{n: base for n in VARIANTS}}
     labels, unlifted = j["labels"], j["unlifted"]
     idx = np.where(labels == target)[0]
-    scanned = features(models, name)[idx]
-    clean = features(models, name, reference[0][reference[1] == target])
-    mean, std = scanned.mean(0), scanned.std(0) + 1e-8
-    pca = PCA(min(COMPONENTS, scanned.shape[1], len(idx)), random_state=0).fit((scanned - mean) / std)
+    mean, std, pca = j["spaces"][target]
+    scanned, clean = j["features"][idx], j["reference_features"][reference[1] == target]
     x, r = pca.transform((scanned - mean) / std), pca.transform((clean - mean) / std)
     d = nearest_mean(x, r, NEAREST)
     ratio = np.log(d / nearest_mean(x, x, NEAREST, same=True))
@@ -113,7 +110,7 @@ def main():
             j = judge(work, models, name, reference)
             if auroc(j["truth"], j["reference_rule"]) is None:  # the clean scan: no poison to rank
                 continue
-            v = variants(models, name, j, reference)
+            v = variants(j, reference)
             scores[name] = {k: auroc(j["truth"], s) for k, s in v.items()}
             print(f"{seed} {name:12s} target {j['reference_target']} (true {true}) " + " ".join(f"{k} {a:.3f}" for k, a in scores[name].items()), flush=True)
             per_set.setdefault(name, []).append((scores[name]["reference rule"], scores[name][args.chosen]))
