@@ -26,6 +26,8 @@ internal static class SettingFlags
         [Setting.ThresholdParameter] = "--k",
         [Setting.Reference] = "--reference",
         [Setting.FeatureSplit] = "--feature-split",
+        [Setting.Detectors] = "--detectors",
+        [Setting.StripOverlays] = "--strip-overlays",
         [Setting.TruthKind] = "--truth-kind",
         [Setting.Labels] = "--labels",
         [Setting.Format] = "--format",

@@ -68,6 +68,12 @@ public sealed record Setting(string Name)
     /// <summary>Whether the scan splits each class's penultimate features.</summary>
     public static readonly Setting FeatureSplit = new("ScanSettings.FeatureSplit");
 
+    /// <summary>The detectors a scan scores its samples with.</summary>
+    public static readonly Setting Detectors = new("ScanSettings.Detectors");
+
+    /// <summary>The images STRIP superimposes on each sample.</summary>
+    public static readonly Setting StripOverlays = new("ScanSettings.StripOverlays");
+
     /// <summary>How the truth file is read.</summary>
     public static readonly Setting TruthKind = new("ScanSettings.TruthKind");
 

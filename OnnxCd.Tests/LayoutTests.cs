@@ -17,8 +17,9 @@ public sealed partial class LayoutTests
         ["Compilation"] = ["Graph", "Autodiff", "Execution", "Distillation", "Data", "Detection"],
         ["Features"] = ["Graph", "Execution", "Distillation", "Data"],
         ["Detection"] = ["Data"],
-        ["Reporting"] = ["Data", "Detection"],
-        ["Scanning"] = ["Graph", "Execution", "Distillation", "Features", "Data", "Detection", "Reporting"],
+        ["Detectors"] = ["Graph", "Execution", "Distillation", "Detection"],
+        ["Reporting"] = ["Data", "Detection", "Detectors"],
+        ["Scanning"] = ["Graph", "Execution", "Distillation", "Features", "Data", "Detection", "Detectors", "Reporting"],
         ["Benchmarking"] = ["Graph", "Execution", "Distillation", "Detection"],
         ["Inspection"] = ["Graph", "Autodiff", "Execution"],
     };

@@ -59,8 +59,8 @@ Z = 3.0
 AVOID = 0.4
 
 
-def features(models, name, images=None):
-    """Penultimate features [n, d] of a scan set's images (or of `images`, uint8 [n, 28, 28]) under the PyTorch weights of its model."""
+def network(models, name):
+    """The PyTorch network of a scan set's model, in eval mode."""
     onnx_name = "fmnist-cnn-clean" if name == "clean" else f"fmnist-{name}"
     weights = os.path.join(models, "pytorch", onnx_name + ".pt")
     if not os.path.exists(weights):  # retrained seeds scan their new clean images with the shipped clean model
@@ -68,6 +68,12 @@ def features(models, name, images=None):
     net = MobileCnn() if name in ATTACKS and ATTACKS[name].architecture == "mobile" else SmallCnn()
     net.load_state_dict(torch.load(weights))
     net.eval()
+    return net
+
+
+def features(models, name, images=None):
+    """Penultimate features [n, d] of a scan set's images (or of `images`, uint8 [n, 28, 28]) under the PyTorch weights of its model."""
+    net = network(models, name)
     if images is None:
         images = np.load(os.path.join(models, "scansets", f"{name}-images.npy"))
     x = torch.tensor(images, dtype=torch.float32)[:, None] / 255

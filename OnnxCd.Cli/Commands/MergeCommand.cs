@@ -1,4 +1,5 @@
 using CommandLine;
+using OnnxCd.Runtime.Detectors;
 using OnnxCd.Runtime.Scanning;
 
 namespace OnnxCd.Cli.Commands;
@@ -34,6 +35,12 @@ internal sealed class MergeOptions : CommonOptions, IJudgingOptions
 
     [Option("feature-split", HelpText = ScanOptions.FeatureSplitHelp)]
     public string? FeatureSplit { get; set; }
+
+    [Option("detectors", Default = "cd", HelpText = ScanOptions.DetectorsHelp)]
+    public string Detectors { get; set; } = "cd";
+
+    [Option("strip-overlays", Default = Strip.DefaultOverlays, HelpText = ScanOptions.StripOverlaysHelp)]
+    public int StripOverlays { get; set; }
 
     [Option("unlearn", Default = 0.025, HelpText = "Fraction of most suspicious samples listed in unlearn.txt.")]
     public double Unlearn { get; set; }

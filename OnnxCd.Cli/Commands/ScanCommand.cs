@@ -2,6 +2,7 @@ using System.Globalization;
 using CommandLine;
 using OnnxCd.Runtime.Data.Sources;
 using OnnxCd.Runtime.Detection;
+using OnnxCd.Runtime.Detectors;
 using OnnxCd.Runtime.Graph;
 using OnnxCd.Runtime.Scanning;
 
@@ -25,6 +26,10 @@ internal interface IJudgingOptions
     string? TargetLift { get; }
 
     string? FeatureSplit { get; }
+
+    string Detectors { get; }
+
+    int StripOverlays { get; }
 
     double Unlearn { get; }
 
@@ -62,6 +67,10 @@ internal sealed class ScanOptions : CdCommandOptions, IJudgingOptions
     internal const string TargetLiftHelp = "on (default with --mode probs) or off (default with logits and features): when the scan names a suspected target class, add one standard deviation of the suspicion to its samples' suspicion before flagging (all-to-one poisons all lie in their target class).";
 
     /// <summary>The help of --feature-split, shared with merge.</summary>
+    internal const string DetectorsHelp = "Detectors to score the samples with, comma-separated: cd (Cognitive Distillation, the scan itself; always included), ss (Spectral Signatures), ac (Activation Clustering), strip (STRIP), scaleup (SCALE-UP), combined (the mean rank over the others chosen). Each is a column of scores.csv, and the summary and report compare them. ss and ac reuse the feature split's forward pass; strip runs --strip-overlays forward passes per image, scaleup 6.";
+
+    internal const string StripOverlaysHelp = "Images STRIP superimposes on each sample (the original's 100): drawn from --reference when given, else from the scan's own samples.";
+
     internal const string FeatureSplitHelp = "on (default with --mode probs) or off (default with logits and features): split each class's penultimate features in two (one forward pass per image, no CD run): when every class splits, the scan reads as all-to-all (no target class, each sample's margin towards its class's smaller cluster joins its suspicion); with --reference, the class whose split holds the most samples where the clean images do not go is the target.";
 
     /// <summary>Probability mode with mask-family suspicion: the default chosen on the attack suite (onnx-models/README.md, where it also says where it fails).</summary>
@@ -75,6 +84,12 @@ internal sealed class ScanOptions : CdCommandOptions, IJudgingOptions
 
     [Option("feature-split", HelpText = FeatureSplitHelp)]
     public string? FeatureSplit { get; set; }
+
+    [Option("detectors", Default = "cd", HelpText = DetectorsHelp)]
+    public string Detectors { get; set; } = "cd";
+
+    [Option("strip-overlays", Default = Strip.DefaultOverlays, HelpText = StripOverlaysHelp)]
+    public int StripOverlays { get; set; }
 
     [Option("reference", HelpText = "A trusted clean dataset (labelled, a few dozen images of each class or more): its suspicion scores set the threshold (mean + k·std), as in the original code, and with --feature-split it names the target class.")]
     public string? Reference { get; set; }
@@ -166,6 +181,8 @@ internal static class ScanCommand
             LiftTarget = o.TargetLift is null ? null : OptionParsing.Choice(o.TargetLift, "--target-lift", ("on", true), ("off", false)),
             FeatureSplit = o.FeatureSplit is null ? null : OptionParsing.Choice(o.FeatureSplit, "--feature-split", ("on", true), ("off", false)),
             Threshold = rule,
+            Detectors = Parse(() => DetectorNames.ParseList(o.Detectors)),
+            StripOverlays = OptionParsing.Positive(o.StripOverlays, "--strip-overlays"),
             Reference = o.Reference,
             UnlearnFraction = o.Unlearn,
             SafeFraction = o.Safe,
@@ -225,6 +242,12 @@ internal static class ScanCommand
         {
             var (scanned, seconds) = (s.ShapeRuns.Sum(r => r.Scanned), s.ShapeRuns.Sum(r => r.Seconds));
             output.WriteLine(string.Create(invariant, $"CD-L run      {scanned} samples in {seconds:F1} s ({scanned / Math.Max(seconds, 1e-9):F1}/s), for the mask shapes: a CD-L scan of its own in {Path.Combine(s.Folder, Scanner.ShapeFolder)}"));
+        }
+
+        foreach (var d in s.Detectors?.Detectors ?? [])
+        {
+            var quality = d.Metrics is { } dm ? string.Create(invariant, $"AUROC {dm.Auroc:F4}   AUPRC {dm.Auprc:F4}   ") : string.Empty;
+            output.WriteLine(string.Create(invariant, $"Detector      {d.Detector,-9} {quality}flagged {d.Flagged,5}   {d.Seconds:F1} s ({1000 * d.Seconds / Math.Max(1, s.Scored):F2} ms/image)"));
         }
 
         output.WriteLine($"Report        {Path.Combine(s.Folder, "report.html")} (and scores.csv, summary.json, unlearn.txt, safe.txt in {s.Folder})");

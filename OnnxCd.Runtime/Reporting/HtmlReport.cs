@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using OnnxCd.Runtime.Detection;
+using OnnxCd.Runtime.Detectors;
 
 namespace OnnxCd.Runtime.Reporting;
 
@@ -62,7 +63,12 @@ public static class HtmlReport
 
             var c = m.Confusion;
             Row(html, "Rule's confusion", $"TP {c.TruePositives}, FP {c.FalsePositives}, TN {c.TrueNegatives}, FN {c.FalseNegatives} (recall {F(c.Recall)}, precision {F(c.Precision)}, FPR {F(c.FalsePositiveRate)})");
-            html.Append("</table>").Append(Img(Plots.Roc(curve), "ROC curve"));
+            html.Append("</table>").Append(Img(Plots.Roc([("CD", curve)], "ROC curve"), "ROC curve"));
+        }
+
+        if (report.Detectors is { } detectors)
+        {
+            DetectorsSection(html, report, detectors);
         }
 
         if (report.Classes.Count > 0)
@@ -147,6 +153,51 @@ public static class HtmlReport
 
         return text.ToString();
     }
+
+    /// <summary>The detectors side by side: what each is, its cost, flags and metrics, their ROC curves, and where their top samples agree.</summary>
+    private static void DetectorsSection(StringBuilder html, ScanReport report, DetectorComparison comparison)
+    {
+        var invariant = CultureInfo.InvariantCulture;
+        var names = comparison.Detectors.Select(d => d.Detector).ToList();
+        html.Append("<h2>Detectors</h2><p>Every sample scored by each detector, larger = more suspicious (a column each in <code>scores.csv</code>; CD's is the suspicion):</p><ul>");
+        html.Append(string.Concat(names.Select(n => $"<li><b>{E(n)}</b>: {E(DetectorText(n))}.</li>")));
+        html.Append("</ul><table><tr><th>detector</th><th>seconds</th><th>ms per image</th><th>flagged</th>" + (report.Metrics is null ? string.Empty : "<th>AUROC</th><th>AUPRC</th><th>TPR at 5% FPR</th><th>TP / FP</th>") + "</tr>");
+        foreach (var d in comparison.Detectors)
+        {
+            var perImage = report.Scored == 0 ? 0 : d.Seconds * 1000 / report.Scored;
+            html.Append($"<tr><td>{E(d.Detector)}</td><td class=\"num\">{d.Seconds.ToString("F1", invariant)}</td><td class=\"num\">{perImage.ToString("F2", invariant)}</td><td class=\"num\">{d.Flagged}</td>");
+            if (d.Metrics is { } m)
+            {
+                html.Append($"<td class=\"num\">{F(m.Auroc)}</td><td class=\"num\">{F(m.Auprc)}</td><td class=\"num\">{F(m.TprAtFpr.GetValueOrDefault("5%", double.NaN))}</td><td class=\"num\">{m.Confusion.TruePositives} / {m.Confusion.FalsePositives}</td>");
+            }
+
+            html.Append("</tr>");
+        }
+
+        html.Append("</table><p class=\"muted\">Seconds: CD's are its runs' (both runs where the suspicion uses the CD-L masks); every other detector's are its own work" + (comparison.FeatureSeconds is { } f ? $", after one shared forward pass to the penultimate features ({f.ToString("F1", invariant)} s, also the feature split's)" : string.Empty) + ". Flagged: CD's as the scan flags them; each other detector's by the scan's rule applied to its own scores (the reference rule as mean + k·std of the scanned scores: the detectors beside CD do not score the clean reference set).</p>");
+        if (report.DetectorCurves.Count > 0)
+        {
+            html.Append(Img(Plots.Roc(report.DetectorCurves, "ROC curve of each detector"), "ROC curve of each detector"));
+        }
+
+        html.Append($"<p>Agreement: of each row's {comparison.TopK} most suspicious samples (k = the number CD flags), how many are among the column's {comparison.TopK} most suspicious" + (comparison.TopPoisoned is null ? string.Empty : ", and how many are poisoned") + ".</p><table><tr><th></th>" + string.Concat(names.Select(n => $"<th>{E(n)}</th>")) + (comparison.TopPoisoned is null ? string.Empty : "<th>poisoned</th>") + "</tr>");
+        for (var i = 0; i < names.Count; i++)
+        {
+            html.Append($"<tr><th>{E(names[i])}</th>" + string.Concat(comparison.Agreement[i].Select(a => $"<td class=\"num\">{a}</td>")) + (comparison.TopPoisoned is { } top ? $"<td class=\"num\">{top[i]}</td>" : string.Empty) + "</tr>");
+        }
+
+        html.Append("</table>");
+    }
+
+    private static string DetectorText(string name) => name switch
+    {
+        "cd" => "Cognitive Distillation, the scan's suspicion",
+        "ss" => "Spectral Signatures, the squared projection of the centred penultimate features on their class's top singular vector, over its class mean",
+        "ac" => $"Activation Clustering, 2-means of each class's penultimate features (standardised, PCA to {ActivationClustering.Components}); (1 − the cluster's share) · how firmly the sample sits in it",
+        "strip" => "STRIP, minus the mean prediction entropy over the sample superimposed with each of a set of held images",
+        "scaleup" => $"SCALE-UP, the share of copies amplified ×{string.Join(", ×", ScaleUp.Factors)} (clipped) that keep the predicted class",
+        _ => "the mean fractional rank over the other detectors",
+    };
 
     /// <summary>What the split of each class's penultimate features decided, and the table of the splits.</summary>
     private static void FeatureSplitText(StringBuilder html, ScanReport report, FeatureSplit split)

@@ -51,21 +51,26 @@ public static class Plots
         return plot.GetImageBytes(720, 360, ImageFormat.Png);
     }
 
-    /// <summary>The ROC curve with its AUROC, suspicion = −L1.</summary>
-    public static byte[] Roc(DetectionMetrics metrics)
+    /// <summary>ROC curves, one per scorer (its name and AUROC in the legend).</summary>
+    public static byte[] Roc(IReadOnlyList<(string Name, DetectionMetrics Metrics)> curves, string title)
     {
+        ArgumentNullException.ThrowIfNull(curves);
         var plot = new Plot();
-        var curve = plot.Add.ScatterLine(metrics.Roc.Select(p => p.FalsePositiveRate).ToArray(), metrics.Roc.Select(p => p.TruePositiveRate).ToArray());
-        curve.LegendText = $"CD (AUROC {metrics.Auroc:F4})";
-        curve.LineWidth = 2;
+        foreach (var (name, metrics) in curves)
+        {
+            var curve = plot.Add.ScatterLine(metrics.Roc.Select(p => p.FalsePositiveRate).ToArray(), metrics.Roc.Select(p => p.TruePositiveRate).ToArray());
+            curve.LegendText = $"{name} (AUROC {metrics.Auroc:F4})";
+            curve.LineWidth = 2;
+        }
+
         var chance = plot.Add.Line(0, 0, 1, 1);
         chance.LinePattern = LinePattern.Dotted;
         chance.LegendText = "chance";
         plot.Axes.SetLimits(0, 1, 0, 1.02);
-        plot.Title("ROC curve");
+        plot.Title(title);
         plot.XLabel("false positive rate");
         plot.YLabel("true positive rate");
         plot.ShowLegend(Alignment.LowerRight);
-        return plot.GetImageBytes(420, 400, ImageFormat.Png);
+        return plot.GetImageBytes(curves.Count > 1 ? 560 : 420, curves.Count > 1 ? 480 : 400, ImageFormat.Png);
     }
 }

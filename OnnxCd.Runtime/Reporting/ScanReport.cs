@@ -1,4 +1,5 @@
 using OnnxCd.Runtime.Detection;
+using OnnxCd.Runtime.Detectors;
 
 namespace OnnxCd.Runtime.Reporting;
 
@@ -79,6 +80,12 @@ public sealed record ScanReport
 
     /// <summary>How each class's penultimate features split and what that decided, or null.</summary>
     public FeatureSplit? FeatureSplit { get; init; }
+
+    /// <summary>The detectors beside CD compared, or null when CD ran alone.</summary>
+    public DetectorComparison? Detectors { get; init; }
+
+    /// <summary>Each detector's ROC curve against ground truth (by its short name), or none.</summary>
+    public IReadOnlyList<(string Name, DetectionMetrics Curve)> DetectorCurves { get; init; } = [];
 
     /// <summary>Samples in unlearn.txt.</summary>
     public required long Unlearn { get; init; }

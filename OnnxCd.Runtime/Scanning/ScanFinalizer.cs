@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -5,6 +6,7 @@ using Microsoft.ML.OnnxRuntime;
 using OnnxCd.Runtime.Data;
 using OnnxCd.Runtime.Data.Sources;
 using OnnxCd.Runtime.Detection;
+using OnnxCd.Runtime.Detectors;
 using OnnxCd.Runtime.Distillation;
 using OnnxCd.Runtime.Features;
 using OnnxCd.Runtime.Graph;
@@ -37,8 +39,9 @@ public static class ScanFinalizer
     /// <param name="truth">The ground truth (<see cref="GroundTruth.Load"/> for the whole dataset), or null.</param>
     /// <param name="reference">The scored samples of the clean reference set, for the reference rule.</param>
     /// <param name="runs">The runs that produced the journal.</param>
+    /// <param name="progress">Told how far the detectors beside CD have come, or null.</param>
     /// <exception cref="DataException">No sample could be scored.</exception>
-    public static ScanSummary Finalize(string folder, ScanIdentity identity, ScanSettings settings, DatasetSource source, GroundTruth? truth, ScoredSamples? reference, IReadOnlyList<ScanRun> runs)
+    public static ScanSummary Finalize(string folder, ScanIdentity identity, ScanSettings settings, DatasetSource source, GroundTruth? truth, ScoredSamples? reference, IReadOnlyList<ScanRun> runs, Action<ScanProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(settings);
@@ -58,7 +61,17 @@ public static class ScanFinalizer
         var poisoned = truth is null ? null : samples.Indices.Select(i => truth.Poisoned[i]).ToArray();
         var names = classesBy == "label" ? source.ClassNames : null;
         var standouts = classes is null ? null : Standouts(own, shape, classes);
-        var (featureSplit, placement) = settings.SplitsFeaturesFor(identity.Mode) && classes is not null ? SplitFeatures(identity, settings, source, samples, classes, reference) : (null, null);
+        // The model that scanned and its penultimate features, read once for the feature split and the detectors.
+        var model = new Lazy<OnnxModel>(() => ScanningModel(identity));
+        double? featureSeconds = null;
+        var features = new Lazy<IReadOnlyList<SampleFeatures>?>(() =>
+        {
+            var clock = Stopwatch.StartNew();
+            var extracted = ExtractFeatures(identity, settings, source, samples, model.Value);
+            featureSeconds = clock.Elapsed.TotalSeconds;
+            return extracted;
+        });
+        var (featureSplit, placement) = settings.SplitsFeaturesFor(identity.Mode) && classes is not null ? SplitFeatures(identity, settings, model.Value, features.Value, classes, reference) : (null, null);
 
         // Flags, and the class statistics that count them, from the suspicion as it stands.
         (Threshold, bool[], IReadOnlyList<ClassStatistics>) Flag(double[] scores)
@@ -89,13 +102,18 @@ public static class ScanFinalizer
             target = SuspectedTarget.Find(statistics);
         }
 
+        var shapeRuns = shape is null ? [] : ScanSummary.ReadRuns(Path.Combine(folder, Scanner.ShapeFolder));
+        var detectors = settings.Detectors.Count > 1 || settings.Detectors[0] != DetectorKind.Cd
+            ? ScanDetectors.Run(identity, settings, source, samples, classes, reference, model, features, suspicion, runs.Concat(shapeRuns).Sum(r => r.Seconds), progress)
+            : null;
+        var comparison = detectors is null ? null : DetectorComparison.Compute(detectors, settings.Threshold, threshold, poisoned, truth?.Interpretation, featureSeconds);
         var curve = poisoned is not null && poisoned.Contains(true) && poisoned.Contains(false) ? DetectionMetrics.Compute(suspicion, poisoned) : null;
         var metrics = curve is null ? null : new TruthMetrics(truth!.Interpretation, curve.Positives, curve.Negatives, curve.Auroc, curve.Auprc, curve.TprAtFpr, DetectionMetrics.ConfusionOf(suspicion, poisoned!, threshold));
         var order = SuspicionOrder.Of(suspicion, samples.Indices);
         var split = RankSplit.FromOrder(samples.Indices, order, settings.UnlearnFraction, settings.SafeFraction);
         var groups = GroupMasks.Compute(folder, identity, samples.Indices, classes, statistics, flagged, poisoned);
 
-        WriteScores(folder, samples, shape, families, suspicion, flagged, poisoned);
+        WriteScores(folder, samples, shape, families, suspicion, flagged, detectors, poisoned);
         AtomicFile.WriteAllLines(Path.Combine(folder, "unlearn.txt"), split.Unlearn.Select(i => i.ToString(CultureInfo.InvariantCulture)));
         AtomicFile.WriteAllLines(Path.Combine(folder, "safe.txt"), split.Safe.Select(i => i.ToString(CultureInfo.InvariantCulture)));
         NpyFile.Write(Path.Combine(folder, "group-masks.npy"), NpyArray.Of(groups.SelectMany(g => g.Mask).ToArray(), groups.Count, 1, identity.Image[1], identity.Image[2]));
@@ -108,7 +126,7 @@ public static class ScanFinalizer
             DataDescription = source.Description,
             OnnxRuntime = OrtEnv.Instance().GetVersionString(),
             Runs = runs,
-            ShapeRuns = shape is null ? [] : ScanSummary.ReadRuns(Path.Combine(folder, Scanner.ShapeFolder)),
+            ShapeRuns = shapeRuns,
             Samples = identity.SliceEnd - identity.SliceStart,
             Scored = samples.Count,
             Unreadable = errors.Count,
@@ -122,18 +140,19 @@ public static class ScanFinalizer
             SuspectedTarget = target,
             FeatureSplit = featureSplit,
             TargetLift = lift,
+            Detectors = comparison,
             RankSplit = new Dictionary<string, long> { ["unlearn"] = split.Unlearn.Count, ["safe"] = split.Safe.Count },
             Outputs = ["scores.csv", "summary.json", "report.html", "unlearn.txt", "safe.txt", "group-masks.npy", ScanJournal.JournalFile, ScanJournal.ErrorsFile, ScanJournal.MasksU8File, .. identity.SaveMasks ? new[] { ScanJournal.MasksFile } : [], .. shape is null ? [] : new[] { Scanner.ShapeFolder + "/" }],
         };
 
         AtomicFile.WriteAllText(Path.Combine(folder, "summary.json"), JsonSerializer.Serialize(new { Summary = summary, GroupMasks = groups.Select(g => g.Name) }, s_json));
         var grid = GridSamples(folder, identity, source, samples, order, poisoned, settings.GridSize);
-        AtomicFile.WriteAllText(Path.Combine(folder, "report.html"), HtmlReport.Render(Report(summary, suspicion, flagged, poisoned, curve, grid, groups, errors)));
+        AtomicFile.WriteAllText(Path.Combine(folder, "report.html"), HtmlReport.Render(Report(summary, suspicion, flagged, poisoned, curve, detectors, grid, groups, errors)));
         return summary;
     }
 
     /// <summary>What the report shows: the summary, the scores and the pictures.</summary>
-    private static ScanReport Report(ScanSummary summary, IReadOnlyList<double> suspicion, bool[] flagged, bool[]? poisoned, DetectionMetrics? curve, IReadOnlyList<ReportSample> grid, IReadOnlyList<GroupMask> groups, IReadOnlyList<ScanError> errors)
+    private static ScanReport Report(ScanSummary summary, IReadOnlyList<double> suspicion, bool[] flagged, bool[]? poisoned, DetectionMetrics? curve, IReadOnlyList<DetectorScores>? detectors, IReadOnlyList<ReportSample> grid, IReadOnlyList<GroupMask> groups, IReadOnlyList<ScanError> errors)
     {
         var scan = summary.Scan;
         return new ScanReport
@@ -164,6 +183,8 @@ public static class ScanFinalizer
             SuspectedTarget = summary.SuspectedTarget,
             TargetLift = summary.TargetLift,
             FeatureSplit = summary.FeatureSplit,
+            Detectors = summary.Detectors,
+            DetectorCurves = detectors is null || poisoned is null || summary.Metrics is null ? [] : detectors.Select(d => (d.Name, DetectionMetrics.Compute(d.Scores, poisoned))).ToList(),
             Unlearn = summary.RankSplit["unlearn"],
             Safe = summary.RankSplit["safe"],
             Outputs = summary.Outputs,
@@ -202,30 +223,35 @@ public static class ScanFinalizer
         return (Suspicion.WithinFamilies(own, families), own, shape, families);
     }
 
-    /// <summary>
-    /// The split of each class's penultimate features (<see cref="FeatureSplits"/>), from one forward pass over
-    /// the scored samples with the model that scanned them, and over the clean reference set's when the scan has
-    /// one; with where each sample lies in its class's split. Null for a model without a 4-D
-    /// feature map (no convolutional stage), which is judged without the split.
-    /// </summary>
-    /// <exception cref="DataException">The model that scanned is gone or has changed, or a scored sample cannot be read again.</exception>
-    private static (FeatureSplit? Split, SplitPlacement? Placement) SplitFeatures(ScanIdentity identity, ScanSettings settings, DatasetSource source, ScoredSamples samples, IReadOnlyList<long> classes, ScoredSamples? reference)
+    /// <summary>The penultimate features of the scored samples, from one forward pass with the model that scanned; null for a model without a 4-D feature map (no convolutional stage).</summary>
+    /// <exception cref="DataException">A scored sample cannot be read again.</exception>
+    private static IReadOnlyList<SampleFeatures>? ExtractFeatures(ScanIdentity identity, ScanSettings settings, DatasetSource source, ScoredSamples samples, OnnxModel model)
     {
-        var model = ScanningModel(identity);
         var options = new CdOptions { Mode = CdMode.Features, Mean = identity.Mean, Std = identity.Std };
         var scored = new HashSet<long>(samples.Indices);
         var features = PenultimateFeatures.Extract(model, options, source, identity.Image, identity.SliceStart, identity.SliceEnd, scored.Contains, settings.BatchSize, settings.Sessions[0]);
+        if (features is not null && features.Count != samples.Count)
+        {
+            var missing = samples.Indices.Except(features.Select(f => f.Index)).Take(5);
+            throw new DataException(Setting.Message($"Sample(s) {string.Join(", ", missing)} of '{identity.Data}' were scored but cannot be read again for their penultimate features: restore the data, or judge without the feature split and the feature detectors ({Setting.FeatureSplit} off, {Setting.Detectors} without ss and ac)."));
+        }
+
+        return features;
+    }
+
+    /// <summary>
+    /// The split of each class's penultimate features (<see cref="FeatureSplits"/>), with a forward pass over
+    /// the clean reference set's images when the scan has one; with where each sample lies in its class's split.
+    /// Null without features (a model without a 4-D feature map), which is judged without the split.
+    /// </summary>
+    private static (FeatureSplit? Split, SplitPlacement? Placement) SplitFeatures(ScanIdentity identity, ScanSettings settings, OnnxModel model, IReadOnlyList<SampleFeatures>? features, IReadOnlyList<long> classes, ScoredSamples? reference)
+    {
         if (features is null)
         {
             return (null, null);
         }
 
-        if (features.Count != samples.Count)
-        {
-            var missing = samples.Indices.Except(features.Select(f => f.Index)).Take(5);
-            throw new DataException(Setting.Message($"Sample(s) {string.Join(", ", missing)} of '{identity.Data}' were scored but cannot be read again for the feature split: restore the data, or judge without it ({Setting.FeatureSplit} off)."));
-        }
-
+        var options = new CdOptions { Mode = CdMode.Features, Mean = identity.Mean, Std = identity.Std };
         (IReadOnlyList<float[]>, IReadOnlyList<long>)? clean = null;
         if (reference is not null && ScanIdentity.Read(reference.Folder) is { } referenceIdentity)
         {
@@ -292,10 +318,11 @@ public static class ScanFinalizer
         : samples.AllPredicted ? ("predicted label", samples.PredictedLabels)
         : (null, null);
 
-    /// <summary>scores.csv, one row per scored sample in index order, streamed from the journal; with the CD-L mask-shape distance and family where the suspicion used them.</summary>
-    private static void WriteScores(string folder, ScoredSamples samples, double[]? shape, long[]? families, double[] suspicion, bool[] flagged, bool[]? poisoned)
+    /// <summary>scores.csv, one row per scored sample in index order, streamed from the journal; with the CD-L mask-shape distance and family where the suspicion used them, and a column per detector beside CD, named by it (CD's score is the suspicion).</summary>
+    private static void WriteScores(string folder, ScoredSamples samples, double[]? shape, long[]? families, double[] suspicion, bool[] flagged, IReadOnlyList<DetectorScores>? detectors, bool[]? poisoned)
     {
         var invariant = CultureInfo.InvariantCulture;
+        var others = detectors?.Where(d => d.Kind != DetectorKind.Cd).ToList() ?? [];
         var rows = samples.Records().Select((r, i) => string.Join(
             ",",
             r.Index.ToString(invariant),
@@ -304,8 +331,9 @@ public static class ScanFinalizer
             r.Predicted?.ToString(invariant) ?? string.Empty,
             r.L1.ToString("R", invariant) + (shape is null ? string.Empty : "," + shape[i].ToString("R", invariant)) + (families is null ? string.Empty : "," + families[i].ToString(invariant)),
             suspicion[i].ToString("R", invariant),
-            flagged[i] ? "1" : "0") + (poisoned is null ? string.Empty : poisoned[i] ? ",1" : ",0"));
-        AtomicFile.WriteAllLines(Path.Combine(folder, "scores.csv"), rows.Prepend("index,id,label,predicted,l1," + (shape is null ? string.Empty : "shape,") + (families is null ? string.Empty : "family,") + "suspicion,flagged" + (poisoned is null ? string.Empty : ",poisoned")));
+            flagged[i] ? "1" : "0") + string.Concat(others.Select(d => "," + d.Scores[i].ToString("R", invariant))) + (poisoned is null ? string.Empty : poisoned[i] ? ",1" : ",0"));
+        var header = "index,id,label,predicted,l1," + (shape is null ? string.Empty : "shape,") + (families is null ? string.Empty : "family,") + "suspicion,flagged" + string.Concat(others.Select(d => "," + d.Name)) + (poisoned is null ? string.Empty : ",poisoned");
+        AtomicFile.WriteAllLines(Path.Combine(folder, "scores.csv"), rows.Prepend(header));
     }
 
     /// <summary>The most and the least suspicious samples, with their images (read again from the data) and masks (from the journal).</summary>

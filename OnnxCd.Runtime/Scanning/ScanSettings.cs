@@ -1,4 +1,5 @@
 using OnnxCd.Runtime.Detection;
+using OnnxCd.Runtime.Detectors;
 using OnnxCd.Runtime.Distillation;
 using OnnxCd.Runtime.Execution;
 
@@ -39,6 +40,12 @@ public sealed record ScanSettings
 
     /// <summary>Whether each class's penultimate features are split (<see cref="Detection.FeatureSplits"/>) to judge the scan; null for the mode's default (<see cref="SplitsFeaturesFor"/>).</summary>
     public bool? FeatureSplit { get; init; }
+
+    /// <summary>The detectors the samples are scored with (<see cref="DetectorKind"/>): CD, the scan itself, and any others beside it, each a column of scores.csv and compared in the summary and the report.</summary>
+    public IReadOnlyList<DetectorKind> Detectors { get; init; } = [DetectorKind.Cd];
+
+    /// <summary>The images STRIP superimposes on each sample (<see cref="Strip"/>).</summary>
+    public int StripOverlays { get; init; } = Strip.DefaultOverlays;
 
     /// <summary>The slice of the dataset to scan.</summary>
     public ShardSpec Shard { get; init; } = ShardSpec.All;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OnnxCd.Runtime.Detection;
+using OnnxCd.Runtime.Detectors;
 
 namespace OnnxCd.Runtime.Scanning;
 
@@ -65,6 +66,9 @@ public sealed record ScanSummary
 
     /// <summary>What <see cref="Detection.TargetLift"/> added to the suspicion of the suspected target class's samples, or null when the lift was off or no class was named.</summary>
     public double? TargetLift { get; init; }
+
+    /// <summary>The detectors beside CD compared (<see cref="ScanSettings.Detectors"/>), or null when CD ran alone.</summary>
+    public DetectorComparison? Detectors { get; init; }
 
     /// <summary>Sizes of the unlearn (most suspicious) and safe (least suspicious) lists.</summary>
     public required IReadOnlyDictionary<string, long> RankSplit { get; init; }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using OnnxCd.Runtime.Data.Sources;
 using OnnxCd.Runtime.Detection;
+using OnnxCd.Runtime.Detectors;
 using OnnxCd.Runtime.Distillation;
 using OnnxCd.Runtime.Graph;
 
@@ -112,7 +113,7 @@ public static class Scanner
         }
 
         var reference = referenceIdentity is null ? null : ScoredSamples.ReadScan(referenceFolder);
-        return ScanFinalizer.Finalize(folder, identity, settings, source, truth, reference, Runs(folder, settings.Resume, run));
+        return ScanFinalizer.Finalize(folder, identity, settings, source, truth, reference, Runs(folder, settings.Resume, run), progress);
     }
 
     /// <summary>This run, after the runs an earlier finished scan of the folder recorded when it is resumed.</summary>
@@ -132,6 +133,7 @@ public static class Scanner
         Reference = null,
         LiftTarget = false,
         FeatureSplit = false,
+        Detectors = [DetectorKind.Cd],
         Threshold = settings.Threshold.Kind == ThresholdKind.Reference ? new ThresholdRule(ThresholdKind.MeanStd, 1) : settings.Threshold,
     };
 

@@ -24,6 +24,22 @@ public sealed class ScanCommandTests
     }
 
     [Fact]
+    public void Detectors_ArePrinted_OneLineEach_WithTheirAuroc()
+    {
+        using var dir = new TempDirectory();
+        var (images, shape) = ShippedSamples.Many(24);
+        NpyFile.Write(dir.File("x.npy"), NpyArray.Of(images, shape));
+        File.WriteAllText(dir.File("truth.txt"), "2\n9\n");
+
+        var (code, output, log) = CliRunner.Run("scan", "--model", ShippedSamples.ModelPath, "--data", dir.File("x.npy"), "--truth", dir.File("truth.txt"), "--steps", "3", "--out", dir.File("out"), "--device", "cpu", "--detectors", "cd,strip,scaleup", "--strip-overlays", "4");
+
+        Assert.True(code == 0, log);
+        Assert.Matches(@"Detector      strip     AUROC \d\.\d{4}   AUPRC \d\.\d{4}   flagged +\d+   \d+\.\d s", output);
+        Assert.Contains("Detector      scaleup", output, StringComparison.Ordinal);
+        Assert.Contains("detector strip: 24/24", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Merge_PrintsEveryShardsRun_NotTheLastOneAlone()
     {
         using var dir = new TempDirectory();
@@ -64,6 +80,9 @@ public sealed class ScanCommandTests
     [InlineData("--threshold", "reference", "needs a clean reference dataset")]
     [InlineData("--shard", "3/2", "give i/n with 0 ≤ i < n")]
     [InlineData("--threshold", "zscore", "use mean-std, mad, quantile or reference")]
+    [InlineData("--detectors", "cd,spectral", "--detectors 'spectral' is not a detector; use cd, ss, ac, strip, scaleup, combined")]
+    [InlineData("--detectors", "strip", "--detectors 'strip' leaves out cd")]
+    [InlineData("--strip-overlays", "0", "--strip-overlays")]
     public void BadOptions_Exit2(string option, string value, string expected)
     {
         var (code, _, log) = CliRunner.Run("scan", "--model", ShippedSamples.ModelPath, "--data", ShippedSamples.ImagesPath, option, value);

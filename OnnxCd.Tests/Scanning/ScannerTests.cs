@@ -2,6 +2,7 @@ using System.Globalization;
 using OnnxCd.Runtime;
 using OnnxCd.Runtime.Data;
 using OnnxCd.Runtime.Detection;
+using OnnxCd.Runtime.Detectors;
 using OnnxCd.Runtime.Distillation;
 using OnnxCd.Runtime.Scanning;
 using OnnxCd.Tests.TestSupport;
@@ -56,6 +57,38 @@ public sealed class ScannerTests
         Assert.Equal(41, lines.Length);
         Assert.Equal(summary.Flagged, lines.Skip(1).Count(l => l.Split(',')[6] == "1"));
         Assert.Contains("<h2>Against ground truth</h2>", File.ReadAllText(dir.File("out/report.html")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DetectorsBesideCd_JudgingAFinishedScanAgain_AreColumnsOfScores_ComparedInTheSummaryAndTheReport()
+    {
+        using var dir = new TempDirectory();
+        var settings = Dataset(dir);
+        var alone = Scanner.Scan(ShippedSamples.ModelPath, settings, dir.File("out"));
+        var cdColumns = File.ReadAllLines(dir.File("out/scores.csv")).Skip(1).Select(l => string.Join(',', l.Split(',')[..7])).ToList();
+        Assert.Null(alone.Detectors);
+
+        var summary = Scanner.Scan(ShippedSamples.ModelPath, settings with { Resume = true, Detectors = DetectorNames.ParseList("cd,ss,ac,strip,scaleup,combined"), StripOverlays = 5 }, dir.File("out"));
+
+        var lines = File.ReadAllLines(dir.File("out/scores.csv"));
+        Assert.Equal("index,id,label,predicted,l1,suspicion,flagged,ss,ac,strip,scaleup,combined,poisoned", lines[0]);
+        Assert.Equal(cdColumns, lines.Skip(1).Select(l => string.Join(',', l.Split(',')[..7])));
+        var columns = lines.Skip(1).Select(l => l.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToList();
+        Assert.All(columns, c => Assert.InRange(c[7], 0, double.MaxValue));
+        Assert.All(columns, c => Assert.InRange(c[9], -Math.Log(10), 0));
+        // SCALE-UP's share of 5 amplified copies.
+        Assert.All(columns, c => Assert.Contains(new[] { 0, 0.2, 0.4, 0.6, 0.8, 1 }, v => Math.Abs(v - c[10]) < 1e-9));
+        var detectors = summary.Detectors!;
+        Assert.Equal(["cd", "ss", "ac", "strip", "scaleup", "combined"], detectors.Detectors.Select(d => d.Detector));
+        Assert.Equal(summary.Flagged, detectors.Detectors[0].Flagged);
+        Assert.Equal(summary.Metrics!.Auroc, detectors.Detectors[0].Metrics!.Auroc);
+        Assert.All(detectors.Detectors, d => Assert.Equal(4, d.Metrics!.Poisoned));
+        Assert.Equal(Math.Max(1, (int)summary.Flagged), detectors.TopK);
+        Assert.NotNull(detectors.FeatureSeconds);
+        var report = File.ReadAllText(dir.File("out/report.html"));
+        Assert.Contains("<h2>Detectors</h2>", report, StringComparison.Ordinal);
+        Assert.Contains("ROC curve of each detector", report, StringComparison.Ordinal);
+        Assert.Contains("\"detectors\"", File.ReadAllText(dir.File("out/summary.json")), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace OnnxCd.Tests.TestSupport;
 /// </summary>
 internal sealed class TorchFixtureTheoryAttribute : TheoryAttribute
 {
-    /// <param name="fixtures">The folder under TestData/generated: "torchvision", "cd" or "reference-scans".</param>
+    /// <param name="fixtures">The folder under TestData/generated: "torchvision", "cd", "reference-scans" or "reference-detectors".</param>
     public TorchFixtureTheoryAttribute(string fixtures)
     {
         if (!Directory.Exists(RepositoryPaths.Generated(fixtures)))
@@ -15,6 +15,7 @@ internal sealed class TorchFixtureTheoryAttribute : TheoryAttribute
             {
                 "cd" => "tools/reference_cd.py",
                 "reference-scans" => "tools/reference_cd.py --scansets",
+                "reference-detectors" => "tools/reference_detectors.py",
                 _ => "tools/make_torchvision_fixtures.py",
             };
             Skip = $"PyTorch fixtures are not generated ({RepositoryPaths.Generated(fixtures)} is missing): run " +
