@@ -6,12 +6,12 @@ each shipped model, not from OnnxCd's C#: Spectral Signatures (per class, the sq
 centred penultimate features on the top right singular vector from numpy's SVD, over the class mean),
 Activation Clustering (per class, standardised features, scikit-learn PCA to 10 dimensions and KMeans(2);
 score (1 - r) * d' / (d + d'), r the own cluster's share of the class, d and d' the distances to the own
-and the other centre), STRIP (each image plus each of 100 overlays drawn from the scan set with numpy's
-RandomState(0), clipped to [0, 1]; minus the mean softmax entropy) and SCALE-UP (the share of the image
+and the other centre), STRIP (each image plus each of 100 overlays spread evenly over the scan set, at
+positions floor(k * n / 100) as OnnxCd picks them, clipped to [0, 1]; minus the mean softmax entropy) and SCALE-UP (the share of the image
 amplified by 3, 5, 7, 9 and 11, clipped, that keeps its predicted class). The definitions are OnnxCd's
-(README, "Detectors beside CD"); the random draws, the libraries and the forward passes are not, so
-parity is judged on AUROC (within 0.02, the issue's target) and, for the deterministic detectors, on the
-scores themselves.
+(README, "Detectors beside CD"); the code, the libraries, k-means' random starts and the forward passes
+are not, so parity is judged on AUROC (within 0.02, the issue's target) and, for the deterministic
+detectors, on the scores themselves.
 
 For each shipped scan set it writes OnnxCd.Tests/TestData/generated/reference-detectors/<set>.json:
 each detector's AUROC and every sample's score. With --cache DIR (onnx-models/reference-detectors in
@@ -89,7 +89,8 @@ def activation_clustering(feats, labels):
 
 
 def strip(net, x):
-    overlays = x[np.random.RandomState(0).choice(len(x), OVERLAYS, replace=False)]
+    count = min(OVERLAYS, len(x))
+    overlays = x[np.arange(count) * len(x) // count]
     scores = np.zeros(len(x))
     for i in range(len(x)):
         p = probabilities(net, (x[i:i + 1] + overlays).clamp(0, 1))

@@ -69,7 +69,7 @@ internal sealed class ScanOptions : CdCommandOptions, IJudgingOptions
     /// <summary>The help of --feature-split, shared with merge.</summary>
     internal const string DetectorsHelp = "Detectors to score the samples with, comma-separated: cd (Cognitive Distillation, the scan itself; always included), ss (Spectral Signatures), ac (Activation Clustering), strip (STRIP), scaleup (SCALE-UP), combined (the mean rank over the others chosen). Each is a column of scores.csv, and the summary and report compare them. ss and ac reuse the feature split's forward pass; strip runs --strip-overlays forward passes per image, scaleup 6.";
 
-    internal const string StripOverlaysHelp = "Images STRIP superimposes on each sample (the original's 100): drawn from --reference when given, else from the scan's own samples.";
+    internal const string StripOverlaysHelp = "Images STRIP superimposes on each sample (the original's 100): spread evenly over --reference when given (clean images, as the original holds them), else over the scan's own samples.";
 
     internal const string FeatureSplitHelp = "on (default with --mode probs) or off (default with logits and features): split each class's penultimate features in two (one forward pass per image, no CD run): when every class splits, the scan reads as all-to-all (no target class, each sample's margin towards its class's smaller cluster joins its suspicion); with --reference, the class whose split holds the most samples where the clean images do not go is the target.";
 

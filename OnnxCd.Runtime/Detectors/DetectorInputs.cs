@@ -19,7 +19,7 @@ public sealed class DetectorInputs
     /// <summary>The scanning model as a classifier.</summary>
     public required Lazy<IImageClassifier> Classifier { get; init; }
 
-    /// <summary>The images STRIP superimposes on every sample: drawn from the clean reference set when there is one, else from the scan.</summary>
+    /// <summary>The images STRIP superimposes on every sample: taken from the clean reference set when there is one, else from the scan.</summary>
     public required Lazy<IReadOnlyList<float[]>> Overlays { get; init; }
 
     /// <summary>The features, or a <see cref="ModelException"/> naming <paramref name="detector"/> when the model has none.</summary>

@@ -79,26 +79,29 @@ internal static class ScanDetectors
     }
 
     /// <summary>
-    /// The images STRIP superimposes: <paramref name="count"/> drawn without replacement (seed 0) from the clean
-    /// reference set's scored images when the scan has one, else from the scan's own (all of them when there are
-    /// fewer).
+    /// The images STRIP superimposes: <paramref name="count"/> spread evenly over the clean reference set's scored
+    /// images when the scan has one, else over the scan's own (all of them when there are fewer).
     /// </summary>
     private static IReadOnlyList<float[]> Overlays(ScanIdentity identity, DatasetSource source, ScoredSamples samples, ScoredSamples? reference, int count)
     {
         if (reference is not null && ScanIdentity.Read(reference.Folder) is { } referenceIdentity)
         {
             using var referenceSource = DatasetSource.Open(referenceIdentity.Data, referenceIdentity.Format, new ImageSpec(identity.Image[0], identity.Image[1], identity.Image[2]), referenceIdentity.Labels);
-            return Draw(referenceSource, reference.Indices, count, 0, referenceSource.Count);
+            return Spread(referenceSource, reference.Indices, count, 0, referenceSource.Count);
         }
 
-        return Draw(source, samples.Indices, count, identity.SliceStart, identity.SliceEnd);
+        return Spread(source, samples.Indices, count, identity.SliceStart, identity.SliceEnd);
     }
 
-    internal static List<float[]> Draw(DatasetSource source, IReadOnlyList<long> indices, int count, long start, long end)
+    /// <summary>
+    /// The images of <paramref name="count"/> of <paramref name="indices"/> spread evenly over them (positions
+    /// ⌊k·n / count⌋): no random draw, so any implementation picks the same ones, and a dataset stored class by
+    /// class gives every class its share.
+    /// </summary>
+    internal static List<float[]> Spread(DatasetSource source, IReadOnlyList<long> indices, int count, long start, long end)
     {
-        var chosen = indices.ToArray();
-        new Random(0).Shuffle(chosen);
-        var wanted = new HashSet<long>(chosen.Take(count));
+        var n = indices.Count;
+        var wanted = new HashSet<long>(Enumerable.Range(0, Math.Min(count, n)).Select(k => indices[(int)((long)k * n / Math.Min(count, n))]));
         return source.Read(start, end).Where(s => wanted.Contains(s.Index) && s.Pixels is not null).Select(s => s.Pixels!).ToList();
     }
 }

@@ -15,7 +15,7 @@ namespace OnnxCd.Tests.Detectors;
 
 /// <summary>
 /// Each detector beside CD on every shipped scan set, against tools/reference_detectors.py: numpy and
-/// scikit-learn on the PyTorch weights, with its own random draws (STRIP's overlays, k-means starts).
+/// scikit-learn on the PyTorch weights, with its own k-means starts and the same evenly spread STRIP overlays.
 /// </summary>
 public sealed class DetectorParityTests(ITestOutputHelper output)
 {
@@ -45,7 +45,7 @@ public sealed class DetectorParityTests(ITestOutputHelper output)
             Features = new Lazy<IReadOnlyList<float[]>?>(() => features.Select(f => f.Values).ToList()),
             Images = () => source.Read(0, source.Count).Select(s => s.Pixels!),
             Classifier = new Lazy<IImageClassifier>(() => classifier),
-            Overlays = new Lazy<IReadOnlyList<float[]>>(() => ScanDetectors.Draw(source, features.Select(f => f.Index).ToList(), Strip.DefaultOverlays, 0, source.Count)),
+            Overlays = new Lazy<IReadOnlyList<float[]>>(() => ScanDetectors.Spread(source, features.Select(f => f.Index).ToList(), Strip.DefaultOverlays, 0, source.Count)),
         };
 
         var ours = DetectorSuite.Run(s_detectors, inputs, new double[poisoned.Length], 0);
