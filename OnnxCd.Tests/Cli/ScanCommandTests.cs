@@ -5,13 +5,19 @@ namespace OnnxCd.Tests.Cli;
 
 public sealed class ScanCommandTests
 {
+    /// <summary>24 shipped-sample images as x.npy and a truth list (2 and 9 poisoned) as truth.txt.</summary>
+    private static void WriteSamples(TempDirectory dir)
+    {
+        var (images, shape) = ShippedSamples.Many(24);
+        NpyFile.Write(dir.File("x.npy"), NpyArray.Of(images, shape));
+        File.WriteAllText(dir.File("truth.txt"), "2\n9\n");
+    }
+
     [Fact]
     public void Scan_PrintsTheSummary_WithAuroc()
     {
         using var dir = new TempDirectory();
-        var (images, shape) = ShippedSamples.Many(24);
-        NpyFile.Write(dir.File("x.npy"), NpyArray.Of(images, shape));
-        File.WriteAllText(dir.File("truth.txt"), "2\n9\n");
+        WriteSamples(dir);
 
         var (code, output, log) = CliRunner.Run("scan", "--model", ShippedSamples.ModelPath, "--data", dir.File("x.npy"), "--truth", dir.File("truth.txt"), "--steps", "3", "--out", dir.File("out"), "--device", "cpu", "--threshold", "quantile", "--k", "0.25");
 
@@ -27,9 +33,7 @@ public sealed class ScanCommandTests
     public void Detectors_ArePrinted_OneLineEach_WithTheirAuroc()
     {
         using var dir = new TempDirectory();
-        var (images, shape) = ShippedSamples.Many(24);
-        NpyFile.Write(dir.File("x.npy"), NpyArray.Of(images, shape));
-        File.WriteAllText(dir.File("truth.txt"), "2\n9\n");
+        WriteSamples(dir);
 
         var (code, output, log) = CliRunner.Run("scan", "--model", ShippedSamples.ModelPath, "--data", dir.File("x.npy"), "--truth", dir.File("truth.txt"), "--steps", "3", "--out", dir.File("out"), "--device", "cpu", "--detectors", "cd,strip,scaleup", "--strip-overlays", "4");
 
