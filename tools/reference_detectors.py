@@ -14,7 +14,8 @@ are not, so parity is judged on AUROC (within 0.02, the issue's target) and, for
 detectors, on the scores themselves.
 
 For each shipped scan set it writes OnnxCd.Tests/TestData/generated/reference-detectors/<set>.json:
-each detector's AUROC and every sample's score. With --cache DIR (onnx-models/reference-detectors in
+each detector's AUROC and every sample's score, and the AUROC of the four fused as the combined detector
+fuses them (the mean robust z-score; CD is not among them here). With --cache DIR (onnx-models/reference-detectors in
 CI) the scores are kept under DIR/<set>/ with the SHA-256 of everything they depend on, and recomputed
 only when that changes.
 
@@ -28,7 +29,6 @@ import sys
 
 import numpy as np
 import torch
-from scipy.stats import rankdata
 from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
 
@@ -105,6 +105,14 @@ def scale_up(net, x):
     return np.mean(kept, axis=0)
 
 
+def robust_z(s):
+    """(s - median) / (1.4826 MAD), over the sample std where the MAD is 0 (the combined detector's terms)."""
+    median = np.median(s)
+    spread = 1.4826 * np.median(np.abs(s - median))
+    spread = spread if spread > 0 else np.std(s, ddof=1)
+    return (s - median) / spread if spread > 0 else np.zeros_like(s)
+
+
 def score_set(name, images, labels):
     net = network(MODELS, name)
     x = torch.tensor(images, dtype=torch.float32)[:, None] / 255
@@ -142,7 +150,7 @@ def main():
             result["scores"][d] = [float(v) for v in scores[d]]
             # reference_cd.auroc ranks by -score; the detectors' scores are suspicion (larger = more suspicious).
             result["auroc"][d] = auroc(-scores[d], poisoned) if poisoned.any() else None
-        fused = np.mean([rankdata(scores[d]) / len(poisoned) for d in DETECTORS], axis=0)
+        fused = np.mean([robust_z(scores[d]) for d in DETECTORS], axis=0)
         result["auroc"]["fused"] = auroc(-fused, poisoned) if poisoned.any() else None
         with open(os.path.join(args.out, f"{name}.json"), "w") as f:
             json.dump(result, f)

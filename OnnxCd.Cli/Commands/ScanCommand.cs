@@ -67,7 +67,7 @@ internal sealed class ScanOptions : CdCommandOptions, IJudgingOptions
     internal const string TargetLiftHelp = "on (default with --mode probs) or off (default with logits and features): when the scan names a suspected target class, add one standard deviation of the suspicion to its samples' suspicion before flagging (all-to-one poisons all lie in their target class).";
 
     /// <summary>The help of --feature-split, shared with merge.</summary>
-    internal const string DetectorsHelp = "Detectors to score the samples with, comma-separated: cd (Cognitive Distillation, the scan itself; always included), ss (Spectral Signatures), ac (Activation Clustering), strip (STRIP), scaleup (SCALE-UP), combined (the mean rank over the others chosen). Each is a column of scores.csv, and the summary and report compare them. ss and ac reuse the feature split's forward pass; strip runs --strip-overlays forward passes per image, scaleup 6.";
+    internal const string DetectorsHelp = "Detectors to score the samples with, comma-separated: cd (Cognitive Distillation, the scan itself; always included), ss (Spectral Signatures), ac (Activation Clustering), strip (STRIP), scaleup (SCALE-UP), combined (the mean robust z-score over the others chosen). Each is a column of scores.csv, and the summary and report compare them. ss and ac reuse the feature split's forward pass; strip runs --strip-overlays forward passes per image, scaleup 6.";
 
     internal const string StripOverlaysHelp = "Images STRIP superimposes on each sample (the original's 100): spread evenly over --reference when given (clean images, as the original holds them), else over the scan's own samples.";
 

@@ -18,6 +18,6 @@ public enum DetectorKind
     /// <summary>SCALE-UP (Guo et al. 2023): a triggered image keeps its prediction when its pixel values are amplified.</summary>
     ScaleUp,
 
-    /// <summary>The mean of the other chosen detectors' fractional ranks (<see cref="RankFusion"/>).</summary>
+    /// <summary>The mean of the other chosen detectors' robust z-scores (<see cref="ScoreFusion"/>).</summary>
     Combined,
 }

@@ -49,7 +49,7 @@ public static class DetectorSuite
         if (kinds.Contains(DetectorKind.Combined))
         {
             var clock = Stopwatch.StartNew();
-            var fused = RankFusion.Combine(results.Select(r => r.Scores).ToList());
+            var fused = ScoreFusion.Combine(results.Select(r => r.Scores).ToList());
             results.Insert(kinds.ToList().IndexOf(DetectorKind.Combined), new DetectorScores(DetectorKind.Combined, fused, clock.Elapsed.TotalSeconds));
         }
 

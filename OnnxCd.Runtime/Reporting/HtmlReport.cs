@@ -196,7 +196,7 @@ public static class HtmlReport
         "ac" => $"Activation Clustering, 2-means of each class's penultimate features (standardised, PCA to {ActivationClustering.Components}); (1 − the cluster's share) · how firmly the sample sits in it",
         "strip" => "STRIP, minus the mean prediction entropy over the sample superimposed with each of a set of held images",
         "scaleup" => $"SCALE-UP, the share of copies amplified ×{string.Join(", ×", ScaleUp.Factors)} (clipped) that keep the predicted class",
-        _ => "the mean fractional rank over the other detectors",
+        _ => "the mean over the other detectors of the robust z-score, (s − median) / (1.4826 · MAD) within each one's scores",
     };
 
     /// <summary>What the split of each class's penultimate features decided, and the table of the splits.</summary>
