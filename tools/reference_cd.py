@@ -183,15 +183,15 @@ def cache_key(paths):
 
 
 class ScoreCache:
-    """One scan set's reference scores kept under DIR/<attack>/: key.txt and <prefix><mode>.npy; a missing folder caches nothing."""
+    """One scan set's reference scores kept under DIR/<attack>/: key.txt and l1_<mode>.npy; a missing folder caches nothing."""
 
-    def __init__(self, folder, key, prefix="l1_"):
-        self.folder, self.key, self.prefix = folder, key, prefix
+    def __init__(self, folder, key):
+        self.folder, self.key = folder, key
         key_file = os.path.join(folder, "key.txt") if folder else None
         self.valid = key_file is not None and os.path.exists(key_file) and open(key_file).read().strip() == key
 
     def load(self, mode):
-        path = os.path.join(self.folder, f"{self.prefix}{mode}.npy") if self.valid else None
+        path = os.path.join(self.folder, f"l1_{mode}.npy") if self.valid else None
         return np.load(path) if path and os.path.exists(path) else None
 
     def store(self, mode, l1):
@@ -204,7 +204,7 @@ class ScoreCache:
             with open(os.path.join(self.folder, "key.txt"), "w") as f:
                 f.write(self.key + "\n")
             self.valid = True
-        np.save(os.path.join(self.folder, f"{self.prefix}{mode}.npy"), l1)
+        np.save(os.path.join(self.folder, f"l1_{mode}.npy"), l1)
 
 
 def scan_sets(args):

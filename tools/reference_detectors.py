@@ -36,13 +36,37 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from detection_lab import MODELS, scan_sets  # noqa: E402
 from feature_split_study import network  # noqa: E402
-from reference_cd import ScoreCache, auroc, cache_key  # noqa: E402
+from reference_cd import auroc, cache_key  # noqa: E402
 
 OUT = os.path.join(HERE, "..", "OnnxCd.Tests", "TestData", "generated", "reference-detectors")
 DETECTORS = ["ss", "ac", "strip", "scaleup"]
 COMPONENTS = 10
 OVERLAYS = 100
 FACTORS = [3, 5, 7, 9, 11]
+
+
+class DetectorCache:
+    """One scan set's scores under DIR/<set>/: <detector>.npy, valid while key.txt holds the key of their inputs
+    (reference_cd.cache_key); no folder caches nothing."""
+
+    def __init__(self, folder, key):
+        self.folder, self.key = folder, key
+        key_file = os.path.join(folder, "key.txt") if folder else None
+        self.valid = key_file is not None and os.path.exists(key_file) and open(key_file).read().strip() == key
+
+    def load(self):
+        """Every detector's scores, or None unless all are kept under this key."""
+        paths = [os.path.join(self.folder, f"{d}.npy") for d in DETECTORS] if self.valid else []
+        return {d: np.load(p) for d, p in zip(DETECTORS, paths)} if paths and all(map(os.path.exists, paths)) else None
+
+    def store(self, scores):
+        if not self.folder:
+            return
+        os.makedirs(self.folder, exist_ok=True)
+        for d in DETECTORS:
+            np.save(os.path.join(self.folder, f"{d}.npy"), scores[d])
+        with open(os.path.join(self.folder, "key.txt"), "w") as f:
+            f.write(self.key + "\n")
 
 
 def penultimate(net, x):
@@ -136,14 +160,13 @@ def main():
         weights = os.path.join(MODELS, "pytorch", os.path.basename(model).replace(".onnx", ".pt"))
         key = cache_key([os.path.abspath(__file__), os.path.join(HERE, "train_fmnist_cnn.py"), os.path.join(HERE, "train_backdoor.py"),
                          weights, prefix + "-images.npy", prefix + "-labels.npy"])
-        cache = ScoreCache(os.path.join(args.cache, name) if args.cache else None, key, prefix="")
-        scores = {d: cache.load(d) for d in DETECTORS}
+        cache = DetectorCache(os.path.join(args.cache, name) if args.cache else None, key)
+        scores = cache.load()
         source = f"cached, key {key[:12]}"
-        if any(s is None for s in scores.values()):
+        if scores is None:
             source = "computed"
             scores = score_set(name, np.load(prefix + "-images.npy"), np.load(prefix + "-labels.npy"))
-            for d in DETECTORS:
-                cache.store(d, scores[d])
+            cache.store(scores)
         poisoned = np.load(prefix + "-poison.npy").astype(bool)
         result = {"set": name, "auroc": {}, "scores": {}}
         for d in DETECTORS:
