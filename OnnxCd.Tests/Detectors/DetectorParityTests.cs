@@ -17,6 +17,7 @@ namespace OnnxCd.Tests.Detectors;
 /// Each detector beside CD on every shipped scan set, against tools/reference_detectors.py: numpy and
 /// scikit-learn on the PyTorch weights, with its own k-means starts and the same evenly spread STRIP overlays.
 /// </summary>
+[Collection(nameof(AloneOnTheCpu))]
 public sealed class DetectorParityTests(ITestOutputHelper output)
 {
     private static readonly DetectorKind[] s_detectors = [DetectorKind.SpectralSignatures, DetectorKind.ActivationClustering, DetectorKind.Strip, DetectorKind.ScaleUp];
