@@ -84,10 +84,10 @@ internal static class ScanDetectors
     /// </summary>
     private static IReadOnlyList<float[]> Overlays(ScanIdentity identity, DatasetSource source, ScoredSamples samples, ScoredSamples? reference, int count)
     {
-        if (reference is not null && ScanIdentity.Read(reference.Folder) is { } referenceIdentity)
+        using var referenceSource = ScanFinalizer.OpenReference(identity, reference);
+        if (referenceSource is not null)
         {
-            using var referenceSource = DatasetSource.Open(referenceIdentity.Data, referenceIdentity.Format, new ImageSpec(identity.Image[0], identity.Image[1], identity.Image[2]), referenceIdentity.Labels);
-            return Spread(referenceSource, reference.Indices, count, 0, referenceSource.Count);
+            return Spread(referenceSource, reference!.Indices, count, 0, referenceSource.Count);
         }
 
         return Spread(source, samples.Indices, count, identity.SliceStart, identity.SliceEnd);

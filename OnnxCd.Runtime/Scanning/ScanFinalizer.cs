@@ -253,10 +253,10 @@ public static class ScanFinalizer
 
         var options = new CdOptions { Mode = CdMode.Features, Mean = identity.Mean, Std = identity.Std };
         (IReadOnlyList<float[]>, IReadOnlyList<long>)? clean = null;
-        if (reference is not null && ScanIdentity.Read(reference.Folder) is { } referenceIdentity)
+        using var referenceSource = OpenReference(identity, reference);
+        if (referenceSource is not null)
         {
-            using var referenceSource = DatasetSource.Open(referenceIdentity.Data, referenceIdentity.Format, new ImageSpec(identity.Image[0], identity.Image[1], identity.Image[2]), referenceIdentity.Labels);
-            var predicted = reference.AllPredicted ? reference.Indices.Zip(reference.PredictedLabels).ToDictionary(p => p.First, p => p.Second) : [];
+            var predicted = reference!.AllPredicted ? reference.Indices.Zip(reference.PredictedLabels).ToDictionary(p => p.First, p => p.Second) : [];
             var referenceScored = new HashSet<long>(reference.Indices);
             var referenceFeatures = PenultimateFeatures.Extract(model, options, referenceSource, identity.Image, 0, referenceSource.Count, referenceScored.Contains, settings.BatchSize, settings.Sessions[0])!
                 .Where(f => f.Label is not null || predicted.ContainsKey(f.Index)).ToList();
@@ -266,6 +266,12 @@ public static class ScanFinalizer
 
         return FeatureSplits.Compute(features.Select(f => f.Values).ToList(), classes, clean);
     }
+
+    /// <summary>The clean reference set's data, as its scan.json names it, opened at the scan's image size; null without a reference scan.</summary>
+    internal static DatasetSource? OpenReference(ScanIdentity identity, ScoredSamples? reference) =>
+        reference is not null && ScanIdentity.Read(reference.Folder) is { } referenceIdentity
+            ? DatasetSource.Open(referenceIdentity.Data, referenceIdentity.Format, new ImageSpec(identity.Image[0], identity.Image[1], identity.Image[2]), referenceIdentity.Labels)
+            : null;
 
     /// <summary>The model that scanned, as scan.json names it, checked against the hash it recorded.</summary>
     /// <exception cref="DataException">The model is gone or has changed.</exception>
